@@ -1,0 +1,76 @@
+/**
+ * Shared data contracts of the library. Every folder (series, models, engine, train,
+ * metrics, plot) speaks these types, so they live in one place.
+ */
+
+/** A dense row-major 2-D array: `data[i * shape[1] + j]`. */
+export interface Array2D {
+  data: Float64Array;
+  shape: [number, number];
+}
+
+/** A dense row-major 3-D array `[samples, steps, features]`: `data[(i * steps + t) * features + f]`. */
+export interface Array3D {
+  data: Float64Array;
+  shape: [number, number, number];
+}
+
+/**
+ * Supervised windows ready for a model: inputs `[samples, steps, features]` and targets
+ * `[samples, outputs]` (many-to-one) or `[samples, steps, outputs]` (many-to-many,
+ * `returnSequences`).
+ */
+export interface WindowSet {
+  x: Array3D;
+  y: Array2D | Array3D;
+}
+
+export type OptimizerName = 'adam' | 'adadelta' | 'sgd' | 'rmsprop';
+export type LossName = 'mse' | 'mae';
+export type EngineChoice = 'auto' | 'fast' | 'tfjs';
+
+/** Options of `train()` (and of the fast engine, which accepts the same object). */
+export interface TrainOptions {
+  epochs: number;
+  /** Samples per gradient step; 1 = online learning. */
+  batchSize: number;
+  optimizer?: OptimizerName;
+  /** Defaults as tfjs: adam 0.001, adadelta 0.001 (Keras: 1.0 in old versions), sgd 0.01, rmsprop 0.001. */
+  learningRate?: number;
+  /** SGD momentum (0 = plain SGD). */
+  momentum?: number;
+  loss?: LossName;
+  /** Extra metrics reported per epoch (the loss is always reported). */
+  metrics?: LossName[];
+  validationData?: WindowSet;
+  /** Shuffle the training windows every epoch (seeded). Default true. */
+  shuffle?: boolean;
+  /** Seed of the shuffling. Default 0. */
+  seed?: number;
+  /** L2 penalty coefficient added to the loss for every kernel (`l2 * sum(w^2)`). */
+  l2?: number;
+  /** Decoupled (AdamW-style) weight decay: `w -= learningRate * weightDecay * w` after each step. */
+  weightDecay?: number;
+  engine?: EngineChoice;
+  /** Live progress display: one updating line in a notebook. Default 'line'. */
+  progress?: 'line' | 'none';
+  /** Stop with an error when the loss becomes NaN/Inf. Default true. */
+  stopOnNaN?: boolean;
+  /** Called after every epoch with its logs. */
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void;
+}
+
+/** One epoch's numbers, keys as Keras: `loss`, `val_loss`, `mae`, `val_mae`, ... */
+export type EpochLogs = Record<string, number>;
+
+/** What `train()` returns, whichever engine ran. */
+export interface TrainHistory {
+  /** Per-epoch series, keys as Keras (`loss`, `val_loss`, `mae`, `val_mae`, ...). */
+  history: Record<string, number[]>;
+  /** Wall-clock seconds of each epoch. */
+  secondsPerEpoch: number[];
+  totalSeconds: number;
+  engine: 'fast' | 'tfjs';
+  /** Why the tfjs engine was used when 'auto' was asked for. */
+  fallbackReason?: string;
+}

@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { params, isQuickMode, report } from '../../src';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+describe('quick mode', () => {
+  afterEach(() => {
+    delete process.env.RNN_QUICK;
+    vi.restoreAllMocks();
+  });
+  it('returns the real settings when RNN_QUICK is unset', () => {
+    expect(isQuickMode()).toBe(false);
+    expect(params({ epochs: 200, batchSize: 1 }, { epochs: 2 })).toEqual({ epochs: 200, batchSize: 1 });
+  });
+  it('lays the quick overrides over the settings and says so', () => {
+    process.env.RNN_QUICK = '1';
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    expect(params({ epochs: 200, batchSize: 1 }, { epochs: 2 })).toEqual({ epochs: 2, batchSize: 1 });
+    expect(log.mock.calls[0][0]).toMatch(/MODO RÁPIDO.*epochs: 200 → 2/);
+  });
+  it('rejects a quick override that is not a setting', () => {
+    process.env.RNN_QUICK = '1';
+    expect(() => params({ epochs: 200 }, { epoch: 2 } as never)).toThrow(/"epoch" is not one of the settings \(epochs\)/);
+  });
+  it('treats RNN_QUICK=0 as off', () => {
+    process.env.RNN_QUICK = '0';
+    expect(isQuickMode()).toBe(false);
+  });
+});
+
+describe('report', () => {
+  it('prints a table and writes <notebook>.metrics.json', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-'));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const file = report({ mse: 0.0123456, modelos: { elman: 1.5, lstm: 2 } }, { notebook: 'nb', dir });
+    expect(file).toBe(path.join(dir, 'nb.metrics.json'));
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(saved.notebook).toBe('nb');
+    expect(saved.metrics).toEqual({ mse: 0.0123456, modelos: { elman: 1.5, lstm: 2 } });
+    const text = log.mock.calls[0][0] as string;
+    expect(text).toContain('mse');
+    expect(text).toContain('0.0123');
+    expect(text).toContain('modelos · lstm');
+    expect(fs.readdirSync(dir)).toEqual(['nb.metrics.json']);
+    log.mockRestore();
+  });
+  it('rejects a non-object', () => {
+    expect(() => report(5 as never)).toThrow(/metrics must be an object/);
+  });
+});
