@@ -25,6 +25,31 @@ export interface WindowSet {
   y: Array2D | Array3D;
 }
 
+/**
+ * Windows served batch by batch from indices into the original arrays, never all
+ * materialised (Jena: 209,511 windows × 120 steps × 14 features would be 2.8 GB).
+ * Produced by `timeseriesDatasetFromArray`; accepted by `train()` and the engine.
+ */
+export interface WindowBatches {
+  readonly numWindows: number;
+  readonly numBatches: number;
+  readonly batchSize: number;
+  /** Steps per window. */
+  readonly sequenceLength: number;
+  readonly features: number;
+  /** Target values per window. */
+  readonly outputs: number;
+  /**
+   * Batch `index` (0-based) of epoch `epoch` (default 0): x `[n, sequenceLength, features]`,
+   * y `[n, outputs]`; n = batchSize except possibly for the last batch. When the source
+   * shuffles, the order depends on `epoch` (seeded), so every epoch sees a new order.
+   */
+  batch(index: number, epoch?: number): WindowSet & { y: Array2D };
+}
+
+/** Training or validation data: materialised windows or a lazy batch source. */
+export type TrainData = WindowSet | WindowBatches;
+
 export type OptimizerName = 'adam' | 'adadelta' | 'sgd' | 'rmsprop';
 export type LossName = 'mse' | 'mae';
 export type EngineChoice = 'auto' | 'fast' | 'tfjs';
@@ -42,7 +67,7 @@ export interface TrainOptions {
   loss?: LossName;
   /** Extra metrics reported per epoch (the loss is always reported). */
   metrics?: LossName[];
-  validationData?: WindowSet;
+  validationData?: TrainData;
   /** Shuffle the training windows every epoch (seeded). Default true. */
   shuffle?: boolean;
   /** Seed of the shuffling. Default 0. */
