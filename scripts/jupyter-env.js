@@ -1,0 +1,43 @@
+// Project-local Jupyter environment shared by the notebook runner and `npm run lab`:
+// the committed tslab kernelspec (jupyter/kernels/tslab), Jupyter's config/data/runtime
+// folders under build/jupyter (nothing written to ~), node_modules/.bin on PATH so the
+// kernelspec's `tslab` resolves, and a Python that has Jupyter.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const root = path.resolve(__dirname, '..');
+
+/** Environment variables for a Jupyter process that uses only project-local folders. */
+function jupyterEnv(base = process.env) {
+  const state = path.join(root, 'build', 'jupyter');
+  const env = { ...base };
+  env.JUPYTER_PATH = [path.join(root, 'jupyter'), base.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+  env.JUPYTER_CONFIG_DIR = path.join(state, 'config');
+  env.JUPYTER_DATA_DIR = path.join(state, 'data');
+  env.JUPYTER_RUNTIME_DIR = path.join(state, 'runtime');
+  env.IPYTHONDIR = path.join(state, 'ipython');
+  env.JUPYTER_PLATFORM_DIRS = '1';
+  env.PATH = [path.join(root, 'node_modules', '.bin'), base.PATH].filter(Boolean).join(path.delimiter);
+  for (const dir of [env.JUPYTER_CONFIG_DIR, env.JUPYTER_DATA_DIR, env.JUPYTER_RUNTIME_DIR, env.IPYTHONDIR]) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  return env;
+}
+
+/**
+ * The first Python that can import every module in `modules`: $RNN_PYTHON, then
+ * /usr/bin/python3 (Debian's Jupyter), python3, python. Returns null when none can.
+ */
+function findPython(modules) {
+  const candidates = [process.env.RNN_PYTHON, '/usr/bin/python3', 'python3', 'python'].filter(Boolean);
+  const probe = modules.map((m) => `import ${m}`).join('; ');
+  for (const exe of candidates) {
+    const r = spawnSync(exe, ['-c', probe], { stdio: 'ignore' });
+    if (r.status === 0) return exe;
+  }
+  return null;
+}
+
+module.exports = { root, jupyterEnv, findPython };
