@@ -105,11 +105,16 @@ class KernelLog:
 def hidden_cell(client, source, index):
     """Runs `source` in the kernel outside the notebook; returns its error text or None."""
     cell = nbformat.v4.new_code_cell(source)
+    original = client.nb.cells[index] if index < len(client.nb.cells) else None
     try:
         client.execute_cell(cell, index)
     except CellExecutionError:
         text = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stderr")
         return text.split("Error: __rnn_late_errors__")[0].strip() or error_text(cell)
+    finally:
+        # nbclient stores the executed cell at `index`: put the notebook's own cell back.
+        if original is not None:
+            client.nb.cells[index] = original
     return None
 
 
@@ -155,7 +160,7 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
             setup_error = hidden_cell(client, PROBE_SETUP, 0)
             if setup_error is not None:
                 raise RuntimeError("the runner's setup cell failed: " + setup_error)
-            for index, cell in enumerate(nb.cells):
+            for index, cell in enumerate(list(nb.cells)):
                 if cell.cell_type != "code":
                     continue
                 count += 1

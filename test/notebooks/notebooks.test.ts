@@ -1,0 +1,37 @@
+// Every notebook in notebooks/ runs in quick mode (RNN_QUICK=1) through the same runner
+// as the main job; discovered at test time so new notebooks are included.
+import * as fs from 'fs';
+import * as path from 'path';
+import { describe, expect, it } from 'vitest';
+import { root, runNotebooks } from '../support/runner';
+
+const dir = path.join(root, 'notebooks');
+const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
+
+describe('notebooks in quick mode', () => {
+  it('finds the notebooks', () => {
+    expect(notebooks.length).toBeGreaterThan(0);
+  });
+  it('are committed without outputs', () => {
+    for (const f of notebooks) {
+      const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+      for (const cell of nb.cells) {
+        if (cell.cell_type === 'code') {
+          expect({ f, outputs: cell.outputs.length, count: cell.execution_count }).toEqual({ f, outputs: 0, count: null });
+        }
+      }
+    }
+  });
+  for (const f of notebooks) {
+    it(`runs ${f}`, { timeout: 20 * 60_000 }, () => {
+      const r = runNotebooks([path.join(dir, f)], { RNN_QUICK: '1' });
+      if (r.status !== 0) console.error(r.stdout + r.stderr);
+      expect(r.stdout).toContain('1 passed, 0 failed');
+      expect(r.status).toBe(0);
+      const name = f.replace(/\.ipynb$/, '');
+      const metrics = JSON.parse(fs.readFileSync(path.join(r.outDir, `${name}.metrics.json`), 'utf8'));
+      expect(metrics.quick).toBe(true);
+      expect(fs.statSync(path.join(r.outDir, `${name}.html`)).size).toBeGreaterThan(1000);
+    });
+  }
+});
