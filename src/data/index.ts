@@ -1,1 +1,10 @@
-export {};
+export { DATASETS, datasetInfo } from './registry';
+export type { DatasetInfo, DatasetName } from './registry';
+export { parseCsvText, parseDateCell } from './csv';
+export type { ParsedCsv, CsvParseOptions } from './csv';
+export { downloadToCache, extractFromZip, checksumMismatch, fileDigest } from './fetch';
+export type { Checksum, DownloadRequest } from './fetch';
+export { LoadedDataset, loadDataset, loadCsv, locateDataset, seriesOf } from './load';
+export type { DataSource, LoadDatasetOptions, LoadCsvOptions } from './load';
+export { generateJenaLike, loadJena, seededRandom, JENA_COLUMNS, JENA_STAND_IN_BANNER } from './jena';
+export type { JenaLikeOptions } from './jena';
