@@ -1,1 +1,3 @@
-export {};
+export { mse, rmse, mae, hitRate, hitRateCurve, DEFAULT_MARGINS, persistenceForecast, lastValueBaselineMae } from './errors';
+export { describeSeries, describeColumns, missingCounts, autocovariance, acf, pacf, quantileSorted } from './stats';
+export type { Description, Correlogram } from './stats';

@@ -1,0 +1,157 @@
+/**
+ * Scalers with fit / transform / inverseTransform on Float64Array (one feature) or
+ * row-major 2-D data with `features` columns (per-feature statistics).
+ */
+import { checkFinite } from './checks';
+
+/** What prediction helpers need: map model outputs back to original units. */
+export interface Scaler {
+  transform(values: Float64Array): Float64Array;
+  inverseTransform(values: Float64Array): Float64Array;
+}
+
+abstract class AffineScaler implements Scaler {
+  protected scale?: Float64Array;
+  protected offset?: Float64Array; // scaled = value * scale + offset
+  constructor(protected readonly features: number) {
+    if (!Number.isInteger(features) || features <= 0) throw new Error(`features: ${features} is not a positive integer.`);
+  }
+
+  protected abstract compute(values: Float64Array): void;
+
+  /** Learns the statistics from the training part only. Returns this. */
+  fit(values: Float64Array): this {
+    if (values.length === 0) throw new Error(`${this.constructor.name}.fit: values is empty; pass the training part of the series.`);
+    if (values.length % this.features !== 0) throw new Error(`${this.constructor.name}.fit: ${values.length} values are not a multiple of features=${this.features}.`);
+    checkFinite('values', values);
+    this.compute(values);
+    return this;
+  }
+
+  protected ready(method: string): [Float64Array, Float64Array] {
+    if (!this.scale || !this.offset) throw new Error(`${this.constructor.name}.${method}: call fit(trainingValues) first.`);
+    return [this.scale, this.offset];
+  }
+
+  transform(values: Float64Array): Float64Array {
+    const [s, o] = this.ready('transform');
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = values[i] * s[i % this.features] + o[i % this.features];
+    return out;
+  }
+
+  inverseTransform(values: Float64Array): Float64Array {
+    const [s, o] = this.ready('inverseTransform');
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = (values[i] - o[i % this.features]) / s[i % this.features];
+    return out;
+  }
+
+  fitTransform(values: Float64Array): Float64Array {
+    return this.fit(values).transform(values);
+  }
+}
+
+function columnStats(values: Float64Array, features: number, fn: (col: number[]) => [number, number]): [Float64Array, Float64Array] {
+  const a = new Float64Array(features);
+  const b = new Float64Array(features);
+  for (let f = 0; f < features; f++) {
+    const col: number[] = [];
+    for (let i = f; i < values.length; i += features) col.push(values[i]);
+    [a[f], b[f]] = fn(col);
+  }
+  return [a, b];
+}
+
+/** sklearn's MinMaxScaler: (x − min) / (max − min) mapped to `featureRange` (default [0, 1]). */
+export class MinMaxScaler extends AffineScaler {
+  readonly featureRange: [number, number];
+  dataMin?: Float64Array;
+  dataMax?: Float64Array;
+  constructor(options: { featureRange?: [number, number]; features?: number } = {}) {
+    super(options.features ?? 1);
+    this.featureRange = options.featureRange ?? [0, 1];
+    if (!(this.featureRange[1] > this.featureRange[0])) throw new Error(`featureRange: ${JSON.stringify(this.featureRange)} must be [low, high] with low < high.`);
+  }
+  protected compute(values: Float64Array): void {
+    const [mins, maxs] = columnStats(values, this.features, (c) => [Math.min(...c), Math.max(...c)]);
+    this.dataMin = mins;
+    this.dataMax = maxs;
+    const [lo, hi] = this.featureRange;
+    this.scale = new Float64Array(this.features);
+    this.offset = new Float64Array(this.features);
+    for (let f = 0; f < this.features; f++) {
+      const range = maxs[f] - mins[f] || 1;
+      this.scale[f] = (hi - lo) / range;
+      this.offset[f] = lo - mins[f] * this.scale[f];
+    }
+  }
+}
+
+/** sklearn's StandardScaler: (x − mean) / std with the population std (ddof 0), fitted on training data. */
+export class StandardScaler extends AffineScaler {
+  mean?: Float64Array;
+  std?: Float64Array;
+  constructor(options: { features?: number } = {}) {
+    super(options.features ?? 1);
+  }
+  protected compute(values: Float64Array): void {
+    const [means, stds] = columnStats(values, this.features, (c) => {
+      let m = 0;
+      for (const v of c) m += v;
+      m /= c.length;
+      let s = 0;
+      for (const v of c) s += (v - m) * (v - m);
+      return [m, Math.sqrt(s / c.length)];
+    });
+    this.mean = means;
+    this.std = stds;
+    this.scale = stds.map((s) => 1 / (s || 1));
+    this.offset = means.map((m, f) => -m * this.scale![f]);
+  }
+}
+
+/**
+ * A fixed range mapped linearly onto `featureRange` — seed 000: 0 € … 15 € → [−1, 1] for
+ * tanh. No statistics are learnt (`fit` is not needed). Values outside [min, max] are
+ * not clipped: `transform` reports them (warning + `outOfRange`).
+ */
+export class FixedRangeScaler implements Scaler {
+  readonly min: number;
+  readonly max: number;
+  readonly featureRange: [number, number];
+  /** Values found outside [min, max] by the last `transform`. */
+  outOfRange: { count: number; lowest: number; highest: number } = { count: 0, lowest: NaN, highest: NaN };
+  constructor(options: { min: number; max: number; featureRange?: [number, number] }) {
+    this.min = options.min;
+    this.max = options.max;
+    this.featureRange = options.featureRange ?? [-1, 1];
+    if (!(this.max > this.min)) throw new Error(`FixedRangeScaler: max (${this.max}) must be greater than min (${this.min}), e.g. { min: 0, max: 15 }.`);
+  }
+  transform(values: Float64Array): Float64Array {
+    checkFinite('values', values);
+    const [lo, hi] = this.featureRange;
+    const k = (hi - lo) / (this.max - this.min);
+    const out = new Float64Array(values.length);
+    let count = 0;
+    let lowest = Infinity;
+    let highest = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v < this.min || v > this.max) {
+        count++;
+        lowest = Math.min(lowest, v);
+        highest = Math.max(highest, v);
+      }
+      out[i] = lo + (v - this.min) * k;
+    }
+    this.outOfRange = { count, lowest: count ? lowest : NaN, highest: count ? highest : NaN };
+    if (count) console.warn(`FixedRangeScaler: ${count} value(s) outside [${this.min}, ${this.max}] (from ${lowest} to ${highest}); they map outside [${lo}, ${hi}] and were not clipped.`);
+    return out;
+  }
+  inverseTransform(values: Float64Array): Float64Array {
+    const [lo, hi] = this.featureRange;
+    const k = (this.max - this.min) / (hi - lo);
+    return values.map((v) => this.min + (v - lo) * k);
+  }
+}

@@ -1,0 +1,207 @@
+import type { Array2D, Array3D, WindowBatches, WindowSet } from '../types';
+import { checkFinite, checkPositiveInt } from './checks';
+
+/** Seeded uniform random numbers in [0, 1) (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seeded Fisher–Yates permutation of 0..n-1. */
+export function seededPermutation(n: number, seed: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  const r = rng(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}
+
+function as2D(data: Float64Array | Array2D, name: string): Array2D {
+  if (data instanceof Float64Array) return { data, shape: [data.length, 1] };
+  if (!data || !(data.data instanceof Float64Array) || data.shape?.length !== 2) {
+    throw new Error(`${name}: expected a Float64Array or { data: Float64Array, shape: [rows, features] }.`);
+  }
+  if (data.data.length !== data.shape[0] * data.shape[1]) {
+    throw new Error(`${name}: data has ${data.data.length} values but shape ${JSON.stringify(data.shape)} needs ${data.shape[0] * data.shape[1]}.`);
+  }
+  return data;
+}
+
+export interface TimeseriesDatasetOptions {
+  sequenceLength: number;
+  samplingRate?: number;
+  sequenceStride?: number;
+  startIndex?: number;
+  endIndex?: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  seed?: number;
+}
+
+/** The lazy windows of `timeseriesDatasetFromArray`. */
+export interface TimeseriesDataset extends WindowBatches {
+  /** Absolute row index (into `data`) where each window starts, in unshuffled order. */
+  readonly starts: Int32Array;
+  /** All windows in order as one WindowSet (only for small data: it materialises everything). */
+  materialize(): WindowSet & { y: Array2D };
+}
+
+/**
+ * Keras' `timeseries_dataset_from_array`, served lazily from indices into the original
+ * arrays. Window i starts at row `startIndex + i·sequenceStride`, takes `sequenceLength`
+ * rows `samplingRate` apart, and its target is `targets[startIndex + i·sequenceStride]`.
+ * Number of windows: `endIndex − startIndex − (sequenceLength − 1)·samplingRate`
+ * (divided by the stride, capped by the number of targets). Batches are consecutive
+ * windows, the last one possibly partial. With `shuffle`, epoch e uses a seeded
+ * permutation (seed + e) of all windows (Keras shuffles with a buffer; both are
+ * reshuffled every epoch).
+ */
+export function timeseriesDatasetFromArray(
+  data: Float64Array | Array2D,
+  targets: Float64Array | Array2D | null,
+  options: TimeseriesDatasetOptions,
+): TimeseriesDataset {
+  const d = as2D(data, 'data');
+  const [rows, features] = d.shape;
+  const { sequenceLength } = options;
+  const samplingRate = options.samplingRate ?? 1;
+  const stride = options.sequenceStride ?? 1;
+  const batchSize = options.batchSize ?? 128;
+  checkPositiveInt('sequenceLength', sequenceLength, 'give the number of steps per window, e.g. 120');
+  checkPositiveInt('samplingRate', samplingRate, 'use 1 to take every row');
+  checkPositiveInt('sequenceStride', stride, 'use 1 for a window starting at every row');
+  checkPositiveInt('batchSize', batchSize, 'e.g. 256');
+  const startIndex = options.startIndex ?? 0;
+  const endIndex = options.endIndex ?? rows;
+  if (!Number.isInteger(startIndex) || startIndex < 0 || startIndex >= rows) throw new Error(`startIndex: ${startIndex} must be an integer in [0, ${rows}).`);
+  if (!Number.isInteger(endIndex) || endIndex <= startIndex || endIndex > rows) throw new Error(`endIndex: ${endIndex} must be an integer in (${startIndex}, ${rows}].`);
+  const t = targets === null ? null : as2D(targets, 'targets');
+  let span = endIndex - startIndex - (sequenceLength - 1) * samplingRate;
+  if (t) span = Math.min(span, t.shape[0] - startIndex);
+  if (span <= 0) {
+    throw new Error(`data: ${endIndex - startIndex} rows between startIndex and endIndex are too few for windows of sequenceLength ${sequenceLength} with samplingRate ${samplingRate}; use shorter windows or more data.`);
+  }
+  const numWindows = Math.ceil(span / stride);
+  const starts = new Int32Array(numWindows);
+  for (let i = 0; i < numWindows; i++) starts[i] = startIndex + i * stride;
+  const outputs = t ? t.shape[1] : 0;
+  const numBatches = Math.ceil(numWindows / batchSize);
+  const seed = options.seed ?? 0;
+  let orderEpoch = -1;
+  let order: Int32Array | null = null;
+  const orderFor = (epoch: number): Int32Array | null => {
+    if (!options.shuffle) return null;
+    if (epoch !== orderEpoch) {
+      order = seededPermutation(numWindows, seed + epoch);
+      orderEpoch = epoch;
+    }
+    return order;
+  };
+  const fill = (windowIds: ArrayLike<number>): WindowSet & { y: Array2D } => {
+    const n = windowIds.length;
+    const x = new Float64Array(n * sequenceLength * features);
+    const y = new Float64Array(n * outputs);
+    for (let b = 0; b < n; b++) {
+      const s = starts[windowIds[b]];
+      for (let j = 0; j < sequenceLength; j++) {
+        const src = (s + j * samplingRate) * features;
+        const dst = (b * sequenceLength + j) * features;
+        for (let f = 0; f < features; f++) x[dst + f] = d.data[src + f];
+      }
+      if (t) for (let o = 0; o < outputs; o++) y[b * outputs + o] = t.data[s * outputs + o];
+    }
+    return { x: { data: x, shape: [n, sequenceLength, features] }, y: { data: y, shape: [n, outputs] } };
+  };
+  return {
+    numWindows,
+    numBatches,
+    batchSize,
+    sequenceLength,
+    features,
+    outputs,
+    starts,
+    batch(index: number, epoch = 0) {
+      if (!Number.isInteger(index) || index < 0 || index >= numBatches) throw new Error(`batch: index ${index} is outside 0…${numBatches - 1}.`);
+      const from = index * batchSize;
+      const to = Math.min(numWindows, from + batchSize);
+      const perm = orderFor(epoch);
+      const ids = new Int32Array(to - from);
+      for (let i = from; i < to; i++) ids[i - from] = perm ? perm[i] : i;
+      return fill(ids);
+    },
+    materialize() {
+      const ids = new Int32Array(numWindows);
+      for (let i = 0; i < numWindows; i++) ids[i] = i;
+      return fill(ids);
+    },
+  };
+}
+
+export interface LagWindowOptions {
+  /**
+   * `steps` (default): x `[samples, lag, features]`, one time step per lag (seed 000).
+   * `features`: x `[samples, 1, lag·features]`, the lags as features of one step (seed 004).
+   */
+  layout?: 'steps' | 'features';
+  /** Index of the feature to predict when the series has several (default 0). */
+  targetFeature?: number;
+  /** Targets `[samples, 1, 1]` for a model that returns sequences (seed 004's return_sequences). */
+  sequenceTargets?: boolean;
+}
+
+/**
+ * `create_dataset` of seeds 000/004: window i = series[i … i+lag−1], target = series[i+lag];
+ * `series.length − lag` samples.
+ */
+export function lagWindows(series: Float64Array | Array2D, lag: number, options: LagWindowOptions = {}): WindowSet {
+  checkPositiveInt('lag', lag, 'use the number of previous values per window, e.g. 20');
+  const d = as2D(series, 'series');
+  const [rows, features] = d.shape;
+  checkFinite('series', d.data);
+  if (rows <= lag) throw new Error(`series: ${rows} values are too few for lag ${lag}; need at least ${lag + 1}.`);
+  const target = options.targetFeature ?? 0;
+  if (!Number.isInteger(target) || target < 0 || target >= features) throw new Error(`targetFeature: ${target} is not a feature index in [0, ${features}).`);
+  const n = rows - lag;
+  const x = new Float64Array(n * lag * features);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x.set(d.data.subarray(i * features, (i + lag) * features), i * lag * features);
+    y[i] = d.data[(i + lag) * features + target];
+  }
+  const shape: [number, number, number] = options.layout === 'features' ? [n, 1, lag * features] : [n, lag, features];
+  const yOut: Array2D | Array3D = options.sequenceTargets ? { data: y, shape: [n, 1, 1] } : { data: y, shape: [n, 1] };
+  return { x: { data: x, shape }, y: yOut };
+}
+
+/** Windows `from` (inclusive) … `to` (exclusive) of a WindowSet, Python slice semantics (negatives count from the end). */
+export function sliceWindows(set: WindowSet, from = 0, to?: number): WindowSet {
+  const n = set.x.shape[0];
+  const [a, b] = resolveSlice(n, from, to, 'sliceWindows');
+  const xs = set.x.shape[1] * set.x.shape[2];
+  const ys = set.y.data.length / n;
+  const x: Array3D = { data: set.x.data.slice(a * xs, b * xs), shape: [b - a, set.x.shape[1], set.x.shape[2]] };
+  const yShape = [b - a, ...set.y.shape.slice(1)] as [number, number] | [number, number, number];
+  return { x, y: { data: set.y.data.slice(a * ys, b * ys), shape: yShape } as Array2D | Array3D };
+}
+
+/** Resolves a Python-style slice `[from:to]` of a length-n sequence to absolute bounds. */
+export function resolveSlice(n: number, from: number | undefined, to: number | undefined, what: string): [number, number] {
+  const norm = (v: number) => (v < 0 ? Math.max(0, n + v) : Math.min(n, v));
+  const a = from === undefined ? 0 : norm(from);
+  const b = to === undefined ? n : norm(to);
+  if (!Number.isInteger(a) || !Number.isInteger(b) || b <= a) {
+    throw new Error(`${what}: the range [${from ?? ''}:${to ?? ''}] of ${n} items is empty; check the indices.`);
+  }
+  return [a, b];
+}
