@@ -1,0 +1,66 @@
+import { describe, expect, it, vi } from 'vitest';
+import { FixedRangeScaler, MinMaxScaler, StandardScaler, splitByFractions, splitByRanges, splitFirstN } from '../../src';
+
+describe('chronological splits', () => {
+  it('splits 50/25/25 as int(0.5·n) like Chollet', () => {
+    expect(splitByFractions(420451, [0.5, 0.25, 0.25])).toEqual([
+      { start: 0, end: 210225 },
+      { start: 210225, end: 315337 },
+      { start: 315337, end: 420451 },
+    ]);
+  });
+  it("reproduces seed 004's overlapping ranges", () => {
+    expect(splitByRanges(3650, [[undefined, 2000], [1500, 2000], [2000, undefined]])).toEqual([
+      { start: 0, end: 2000 },
+      { start: 1500, end: 2000 },
+      { start: 2000, end: 3650 },
+    ]);
+  });
+  it('takes the first N for training', () => {
+    expect(splitFirstN(10, 8)).toEqual([{ start: 0, end: 8 }, { start: 8, end: 10 }]);
+  });
+  it('rejects fractions that do not sum to 1 and empty ranges', () => {
+    expect(() => splitByFractions(10, [0.5, 0.4])).toThrow(/sum to 0.9, not 1/);
+    expect(() => splitByRanges(10, [[5, 5]])).toThrow(/empty/);
+    expect(() => splitFirstN(10, 10)).toThrow(/nTrain: 10/);
+  });
+});
+
+describe('scalers', () => {
+  const train = Float64Array.from([2, 4, 6, 10]);
+  it('MinMaxScaler maps the training range onto featureRange and round-trips', () => {
+    const s = new MinMaxScaler({ featureRange: [-1, 1] }).fit(train);
+    expect(Array.from(s.transform(train))).toEqual([-1, -0.5, 0, 1]);
+    const other = Float64Array.from([3.3, 12.1, -4]);
+    const back = s.inverseTransform(s.transform(other));
+    other.forEach((v, i) => expect(back[i]).toBeCloseTo(v, 9));
+  });
+  it('StandardScaler uses the population std (numpy/sklearn)', () => {
+    const s = new StandardScaler().fit(train);
+    expect(s.mean![0]).toBe(5.5);
+    expect(s.std![0]).toBeCloseTo(Math.sqrt(8.75), 12);
+    const z = s.transform(train);
+    expect(z.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 12);
+  });
+  it('handles several features column by column', () => {
+    const s = new MinMaxScaler({ features: 2 }).fit(Float64Array.from([0, 10, 1, 20, 2, 30]));
+    expect(Array.from(s.transform(Float64Array.from([1, 20])))).toEqual([0.5, 0.5]);
+  });
+  it('FixedRangeScaler maps 0…15 € to [-1, 1] and reports values outside without clipping', () => {
+    const s = new FixedRangeScaler({ min: 0, max: 15 });
+    expect(Array.from(s.transform(Float64Array.from([0, 7.5, 15])))).toEqual([-1, 0, 1]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const out = s.transform(Float64Array.from([16.5, 3]));
+    expect(out[0]).toBeCloseTo(1.2, 12);
+    expect(s.outOfRange).toEqual({ count: 1, lowest: 16.5, highest: 16.5 });
+    expect(warn.mock.calls[0][0]).toMatch(/1 value\(s\) outside \[0, 15\]/);
+    warn.mockRestore();
+    expect(s.inverseTransform(out)[0]).toBeCloseTo(16.5, 9);
+  });
+  it('refuses to transform before fit and bad input', () => {
+    expect(() => new MinMaxScaler().transform(train)).toThrow(/call fit\(trainingValues\) first/);
+    expect(() => new StandardScaler().fit(new Float64Array(0))).toThrow(/values is empty/);
+    expect(() => new MinMaxScaler().fit(Float64Array.from([1, Infinity]))).toThrow(/index 1 is Infinity/);
+    expect(() => new FixedRangeScaler({ min: 5, max: 5 })).toThrow(/max \(5\) must be greater than min \(5\)/);
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { lagWindows, sliceWindows, timeseriesDatasetFromArray } from '../../src';
+
+describe('timeseriesDatasetFromArray (Keras semantics)', () => {
+  it('reproduces the document toy example [0..6], length 3', () => {
+    const data = Float64Array.from([0, 1, 2, 3, 4, 5, 6]);
+    const ds = timeseriesDatasetFromArray(data, null, { sequenceLength: 3, batchSize: 10 });
+    expect(ds.numWindows).toBe(5);
+    const { x } = ds.batch(0);
+    expect(x.shape).toEqual([5, 3, 1]);
+    expect(Array.from(x.data)).toEqual([0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5, 4, 5, 6]);
+  });
+
+  it('aligns targets[i] with the window starting at i and keeps a partial last batch', () => {
+    const data = Float64Array.from({ length: 10 }, (_, i) => i);
+    const targets = Float64Array.from({ length: 10 }, (_, i) => 100 + i);
+    const ds = timeseriesDatasetFromArray(data.subarray(0, 7), targets.subarray(3), { sequenceLength: 3, batchSize: 2 });
+    expect(ds.numWindows).toBe(5);
+    expect(ds.numBatches).toBe(3);
+    const last = ds.batch(2);
+    expect(last.x.shape).toEqual([1, 3, 1]);
+    expect(Array.from(last.x.data)).toEqual([4, 5, 6]);
+    expect(Array.from(last.y.data)).toEqual([107]);
+    expect(Array.from(ds.batch(0).y.data)).toEqual([103, 104]);
+  });
+
+  it('yields the seed-001 Jena counts on 420,451 rows without materialising windows', () => {
+    const rows = 420451;
+    const features = 14;
+    const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const raw = new Float64Array(rows * features);
+    const temp = new Float64Array(rows);
+    const samplingRate = 6;
+    const sequenceLength = 120;
+    const delay = samplingRate * (sequenceLength + 24 - 1);
+    const nTrain = Math.floor(0.5 * rows);
+    const nVal = Math.floor(0.25 * rows);
+    const data = { data: raw.subarray(0, (rows - delay) * features), shape: [rows - delay, features] as [number, number] };
+    const targets = temp.subarray(delay);
+    const common = { samplingRate, sequenceLength, batchSize: 256 };
+    const train = timeseriesDatasetFromArray(data, targets, { ...common, shuffle: true, startIndex: 0, endIndex: nTrain });
+    const val = timeseriesDatasetFromArray(data, targets, { ...common, startIndex: nTrain, endIndex: nTrain + nVal });
+    const test = timeseriesDatasetFromArray(data, targets, { ...common, startIndex: nTrain + nVal });
+    expect([train.numWindows, val.numWindows, test.numWindows]).toEqual([209511, 104398, 103542]);
+    expect([train.numBatches, val.numBatches, test.numBatches]).toEqual([819, 408, 405]);
+    expect(train.batch(818).x.shape).toEqual([209511 - 818 * 256, 120, 14]);
+    for (let b = 0; b < 5; b++) train.batch(b, 1);
+    const grown = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - before;
+    // The raw data is 47 MB; materialising the train windows alone would take 2.8 GB.
+    expect(grown).toBeLessThan(200 * 1024 * 1024);
+  });
+
+  it('shuffles with a seed, differently per epoch, covering every window once', () => {
+    const data = Float64Array.from({ length: 50 }, (_, i) => i);
+    const ds = timeseriesDatasetFromArray(data, data, { sequenceLength: 2, batchSize: 7, shuffle: true, seed: 3 });
+    const firsts = (epoch: number) => Array.from({ length: ds.numBatches }, (_, b) => Array.from(ds.batch(b, epoch).y.data)).flat();
+    const e0 = firsts(0);
+    expect([...e0].sort((a, b) => a - b)).toEqual(Array.from({ length: 49 }, (_, i) => i));
+    expect(firsts(0)).toEqual(e0);
+    expect(firsts(1)).not.toEqual(e0);
+  });
+
+  it('rejects windows longer than the data, naming the arguments', () => {
+    expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 5 })).toThrow(/too few for windows of sequenceLength 5/);
+    expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 0 })).toThrow(/sequenceLength: 0/);
+  });
+});
+
+describe('lagWindows (create_dataset of seeds 000/004)', () => {
+  const s = Float64Array.from([10, 11, 12, 13, 14, 15]);
+  it('builds [samples, lag, 1] windows with the next value as target', () => {
+    const w = lagWindows(s, 3);
+    expect(w.x.shape).toEqual([3, 3, 1]);
+    expect(Array.from(w.x.data)).toEqual([10, 11, 12, 11, 12, 13, 12, 13, 14]);
+    expect(w.y.shape).toEqual([3, 1]);
+    expect(Array.from(w.y.data)).toEqual([13, 14, 15]);
+  });
+  it("builds seed 004's [samples, 1, lag] layout with sequence targets", () => {
+    const w = lagWindows(s, 3, { layout: 'features', sequenceTargets: true });
+    expect(w.x.shape).toEqual([3, 1, 3]);
+    expect(w.y.shape).toEqual([3, 1, 1]);
+  });
+  it('slices windows with Python semantics', () => {
+    const w = sliceWindows(lagWindows(s, 2), -2);
+    expect(w.x.shape).toEqual([2, 2, 1]);
+    expect(Array.from(w.y.data)).toEqual([14, 15]);
+  });
+  it('rejects bad input with the argument and the fix', () => {
+    expect(() => lagWindows(s, 0)).toThrow(/lag: 0 is not a positive integer/);
+    expect(() => lagWindows(s, 6)).toThrow(/too few for lag 6/);
+    expect(() => lagWindows(new Float64Array(0), 1)).toThrow(/too few/);
+    expect(() => lagWindows(Float64Array.from([1, NaN, 3, 4]), 1)).toThrow(/index 1 is NaN/);
+  });
+});

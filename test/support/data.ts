@@ -1,0 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { dataDirForTests } from './runner';
+
+/** The shared real data folder, or undefined (tests that need it then skip visibly). */
+export const realDataDir = (() => {
+  const d = dataDirForTests();
+  return d && fs.existsSync(path.join(d, 'daily-min-temperatures.csv')) ? d : undefined;
+})();
