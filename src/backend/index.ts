@@ -34,6 +34,8 @@ async function select(preferred?: BackendName): Promise<BackendName> {
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
+        // The cpu backend prints a "use tfjs-node" banner on first use; environment.md explains the backends.
+        if (name === 'cpu') (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
         return name;
       }
       notes.push(`${name}: setBackend returned false`);

@@ -1,19 +1,11 @@
 /**
- * Fused CPU training engine (forward + backpropagation through time + optimizer step on
- * preallocated typed arrays) for small recurrent stacks. Contract used by `train()`:
- *
- * - `engineSupport(model, options)` → `null` when the engine can train this model with
- *   these options, else a one-line reason (train() then falls back to tfjs `fit`).
- * - `fitFast(model, data, options)` reads the model's weights, trains, writes the weights
- *   back into the tfjs model and returns the same history shape as the tfjs path.
+ * Fused CPU training engine (forward + backpropagation through time + tfjs's optimizer
+ * formulas on preallocated Float64 arrays) for small recurrent stacks. `train()` uses it
+ * through `engineSupport` (null = supported, else the reason) and `fitFast`.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
-import type { TrainHistory, TrainOptions, WindowSet } from '../types';
-
-export function engineSupport(_model: tfTypes.LayersModel, _options: TrainOptions): string | null {
-  return 'the fast engine is not implemented yet';
-}
-
-export async function fitFast(_model: tfTypes.LayersModel, _data: WindowSet, _options: TrainOptions): Promise<TrainHistory> {
-  throw new Error('fitFast: the fast engine is not implemented yet; use engine: "tfjs".');
-}
+export { engineSupport, fitFast, predictFast, engineGradients, isWindowBatches } from './fit';
+export { FusedNetwork, readArchitecture, Unsupported } from './network';
+export { FusedOptimizer, DEFAULT_LEARNING_RATES } from './optimizers';
+export type { OptimizerSettings } from './optimizers';
+export { activate, derivative } from './layers';
+export type { Activation, FusedLayer, Param } from './layers';

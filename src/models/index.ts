@@ -1,1 +1,4 @@
-export {};
+export { JordanCell } from './jordan';
+export type { JordanCellConfig } from './jordan';
+export { buildModel, buildElman, buildJordan, buildLSTM, buildGRU, buildDense, countParams } from './builders';
+export type { ModelKind, ModelOptions, ActivationName, DenseSpec } from './builders';

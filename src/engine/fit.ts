@@ -1,0 +1,180 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { Array3D, EpochLogs, LossName, TrainData, TrainHistory, TrainOptions, WindowBatches, WindowSet } from '../types';
+import { seededPermutation } from '../series/windows';
+import { FusedNetwork, readArchitecture, Unsupported } from './network';
+import { DEFAULT_LEARNING_RATES, FusedOptimizer } from './optimizers';
+
+/** True when `data` is a lazy batch source. */
+export function isWindowBatches(data: TrainData): data is WindowBatches {
+  return typeof (data as WindowBatches).batch === 'function';
+}
+
+/**
+ * `null` when the fast engine can train `model` with `options`, else a one-line reason
+ * (then `train()` uses tfjs).
+ */
+export function engineSupport(model: tfTypes.LayersModel, options: TrainOptions): string | null {
+  try {
+    readArchitecture(model);
+  } catch (err) {
+    if (err instanceof Unsupported) return err.message;
+    throw err;
+  }
+  const opt = options.optimizer ?? 'adam';
+  if (!(opt in DEFAULT_LEARNING_RATES)) return `optimizer "${opt}" is not supported`;
+  const loss = options.loss ?? 'mse';
+  if (loss !== 'mse' && loss !== 'mae') return `loss "${String(loss)}" is not supported`;
+  return null;
+}
+
+interface Batch {
+  x: Float64Array;
+  y: Float64Array;
+  n: number;
+}
+
+/** Iterates the batches of one epoch (shuffled by seed + epoch for a WindowSet). */
+function* batchesOf(data: TrainData, batchSize: number, epoch: number, shuffle: boolean, seed: number, net: FusedNetwork): Generator<Batch> {
+  const xs = net.steps * net.features;
+  const ys = net.outSteps * net.outputs;
+  if (isWindowBatches(data)) {
+    for (let b = 0; b < data.numBatches; b++) {
+      const { x, y } = data.batch(b, epoch);
+      yield { x: x.data, y: y.data, n: x.shape[0] };
+    }
+    return;
+  }
+  const n = data.x.shape[0];
+  if (!shuffle) {
+    for (let s = 0; s < n; s += batchSize) {
+      const e = Math.min(n, s + batchSize);
+      yield { x: data.x.data.subarray(s * xs, e * xs), y: data.y.data.subarray(s * ys, e * ys), n: e - s };
+    }
+    return;
+  }
+  const order = seededPermutation(n, seed + epoch);
+  const bx = new Float64Array(batchSize * xs);
+  const by = new Float64Array(batchSize * ys);
+  for (let s = 0; s < n; s += batchSize) {
+    const e = Math.min(n, s + batchSize);
+    for (let k = s; k < e; k++) {
+      const i = order[k];
+      bx.set(data.x.data.subarray(i * xs, (i + 1) * xs), (k - s) * xs);
+      by.set(data.y.data.subarray(i * ys, (i + 1) * ys), (k - s) * ys);
+    }
+    yield { x: bx.subarray(0, (e - s) * xs), y: by.subarray(0, (e - s) * ys), n: e - s };
+  }
+}
+
+function checkData(name: string, data: TrainData, net: FusedNetwork): void {
+  const ys = net.outSteps * net.outputs;
+  if (isWindowBatches(data)) {
+    if (data.sequenceLength !== net.steps || data.features !== net.features || data.outputs !== ys) {
+      throw new Error(`${name}: batches of [${data.sequenceLength} steps, ${data.features} features] → ${data.outputs} targets do not fit the model's input [${net.steps}, ${net.features}] → ${ys} outputs.`);
+    }
+    return;
+  }
+  const [n, steps, features] = data.x.shape;
+  if (steps !== net.steps || features !== net.features) {
+    throw new Error(`${name}: windows of shape [${n}, ${steps}, ${features}] do not fit the model's input [batch, ${net.steps}, ${net.features}]; rebuild the model or the windows.`);
+  }
+  if (data.y.data.length !== n * ys) {
+    throw new Error(`${name}: ${data.y.data.length} targets for ${n} windows, but the model gives ${ys} output(s) per window (shape y as [${n}${net.outSteps > 1 ? `, ${net.outSteps}` : ''}, ${net.outputs}]).`);
+  }
+}
+
+/** Loss and metric sums over a whole data set (no gradients). */
+function evaluate(net: FusedNetwork, data: TrainData, loss: LossName, l2: number): { loss: number; mse: number; mae: number } {
+  const sums = { mse: 0, mae: 0 };
+  let weighted = 0;
+  let count = 0;
+  for (const b of batchesOf(data, 1024, 0, false, 0, net)) {
+    weighted += net.batchLoss(b.x, b.y, b.n, loss, 0, false, sums) * b.n;
+    count += b.n;
+  }
+  const per = count * net.outSteps * net.outputs;
+  return { loss: weighted / count + (l2 > 0 ? l2 * net.kernelSquares() : 0), mse: sums.mse / per, mae: sums.mae / per };
+}
+
+/**
+ * Trains `model` with the fused engine: reads its weights, runs the epochs (forward, BPTT,
+ * the tfjs optimizer formulas), writes the weights back. Same history as the tfjs path.
+ */
+export async function fitFast(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions): Promise<TrainHistory> {
+  const reason = engineSupport(model, options);
+  if (reason) throw new Error(`The fast engine cannot train this model: ${reason}. Use engine: "tfjs" (or "auto").`);
+  const net = new FusedNetwork(model);
+  checkData('data', data, net);
+  if (options.validationData) checkData('validationData', options.validationData, net);
+  const loss = options.loss ?? 'mse';
+  const optName = options.optimizer ?? 'adam';
+  const opt = new FusedOptimizer(net.params, {
+    name: optName,
+    learningRate: options.learningRate ?? DEFAULT_LEARNING_RATES[optName],
+    momentum: options.momentum,
+    weightDecay: options.weightDecay,
+  });
+  const l2 = options.l2 ?? 0;
+  const metrics = options.metrics ?? [];
+  const history: Record<string, number[]> = { loss: [] };
+  if (options.validationData) history.val_loss = [];
+  for (const m of metrics) {
+    history[m] = [];
+    if (options.validationData) history[`val_${m}`] = [];
+  }
+  const secondsPerEpoch: number[] = [];
+  const start = Date.now();
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const t0 = Date.now();
+    let weighted = 0;
+    let count = 0;
+    const sums = { mse: 0, mae: 0 };
+    let batchIndex = 0;
+    for (const b of batchesOf(data, options.batchSize, epoch, options.shuffle !== false, options.seed ?? 0, net)) {
+      const value = net.batchLoss(b.x, b.y, b.n, loss, l2, true, sums);
+      if (!Number.isFinite(value) && options.stopOnNaN !== false) {
+        throw new Error(
+          `Training diverged: the loss became ${value} at epoch ${epoch + 1}, batch ${batchIndex + 1}. ` +
+            'Lower the learning rate, check that inputs and targets are scaled (e.g. to [-1, 1]) and contain no NaN, or use a smaller batch.',
+        );
+      }
+      opt.step();
+      weighted += value * b.n;
+      count += b.n;
+      batchIndex++;
+    }
+    const logs: EpochLogs = { loss: weighted / count };
+    const per = count * net.outSteps * net.outputs;
+    for (const m of metrics) logs[m] = sums[m] / per;
+    if (options.validationData) {
+      const v = evaluate(net, options.validationData, loss, l2);
+      logs.val_loss = v.loss;
+      for (const m of metrics) logs[`val_${m}`] = v[m];
+    }
+    for (const [k, v] of Object.entries(logs)) history[k].push(v);
+    secondsPerEpoch.push((Date.now() - t0) / 1000);
+    options.onEpochEnd?.(epoch, logs);
+    // Let the event loop breathe (notebook progress output, interrupts) between epochs.
+    await new Promise((r) => setImmediate(r));
+  }
+  net.writeWeights();
+  return { history, secondsPerEpoch, totalSeconds: (Date.now() - start) / 1000, engine: 'fast' };
+}
+
+/** Predictions of the engine for windows `x` (n · outSteps · outputs values). */
+export function predictFast(model: tfTypes.LayersModel, x: Array3D): Float64Array {
+  const net = new FusedNetwork(model);
+  checkData('x', { x, y: { data: new Float64Array(x.shape[0] * net.outSteps * net.outputs), shape: [x.shape[0], net.outSteps * net.outputs] } }, net);
+  return net.predict(x.data, x.shape[0]);
+}
+
+/**
+ * Loss and gradients of one batch as the engine computes them, in the order of
+ * `model.trainableWeights` (for tests against tfjs and finite differences).
+ */
+export function engineGradients(model: tfTypes.LayersModel, data: WindowSet, loss: LossName = 'mse', l2 = 0): { loss: number; grads: Float64Array[]; network: FusedNetwork } {
+  const net = new FusedNetwork(model);
+  checkData('data', data, net);
+  const value = net.batchLoss(data.x.data, data.y.data, data.x.shape[0], loss, l2, true);
+  return { loss: value, grads: net.params.map((p) => Float64Array.from(p.grad)), network: net };
+}

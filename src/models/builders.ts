@@ -1,0 +1,162 @@
+/**
+ * Model builders: the networks of the course documents as tfjs `LayersModel`s, with Keras
+ * / PyTorch defaults made explicit (tfjs defaults differ): sigmoid recurrent activation,
+ * Glorot-uniform kernels, orthogonal recurrent kernels, zero biases, and a seed for every
+ * initializer so the same seed gives identical initial weights.
+ */
+import { tf } from '../backend';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { JordanCell } from './jordan';
+
+export type ModelKind = 'elman' | 'jordan' | 'lstm' | 'gru' | 'dense';
+export type ActivationName = 'tanh' | 'sigmoid' | 'hardSigmoid' | 'relu' | 'linear';
+
+/** A dense layer of a head: RNN → Dense(8, relu) → Dense(4, relu) → output. */
+export interface DenseSpec {
+  units: number;
+  activation?: ActivationName;
+}
+
+export interface ModelOptions {
+  /** Time steps per window (lags). */
+  steps: number;
+  /** Features per step. */
+  features: number;
+  /** Layer sizes: recurrent stack (e.g. [5, 5]); for `dense`, the hidden dense layers (e.g. [16]). */
+  units: number[];
+  /** Hidden activation; default tanh (dense models: relu). */
+  activation?: ActivationName;
+  /** Gate activation of LSTM/GRU; default sigmoid (Keras/PyTorch), not tfjs's hardSigmoid. */
+  recurrentActivation?: ActivationName;
+  outputUnits?: number;
+  outputActivation?: ActivationName;
+  /** Output at every step (many-to-many); the output Dense is applied per step. */
+  returnSequences?: boolean;
+  /** Keep the state between batches; needs a fixed `batchSize`. */
+  stateful?: boolean;
+  batchSize?: number;
+  dropout?: number;
+  recurrentDropout?: number;
+  /** Dense layers between the recurrent stack and the output (seed 002: [{units: 8, activation: 'relu'}, {units: 4, activation: 'relu'}]). */
+  head?: DenseSpec[];
+  /** Seed of every initializer (default 0). */
+  seed?: number;
+  name?: string;
+}
+
+function checkOptions(kind: ModelKind, o: ModelOptions): void {
+  const pos = (name: string, v: unknown) => {
+    if (!Number.isInteger(v) || (v as number) <= 0) throw new Error(`build ${kind}: ${name} = ${String(v)} must be a positive integer.`);
+  };
+  pos('steps', o.steps);
+  pos('features', o.features);
+  if (!Array.isArray(o.units) || o.units.length === 0) throw new Error(`build ${kind}: units must be a non-empty list such as [5, 5], got ${JSON.stringify(o.units)}.`);
+  o.units.forEach((u, i) => pos(`units[${i}]`, u));
+  if (o.stateful) pos('batchSize (required when stateful)', o.batchSize);
+  for (const [k, v] of [['dropout', o.dropout], ['recurrentDropout', o.recurrentDropout]] as const) {
+    if (v !== undefined && !(v >= 0 && v < 1)) throw new Error(`build ${kind}: ${k} = ${v} must be in [0, 1).`);
+  }
+}
+
+function inputConfig(o: ModelOptions): { batchInputShape?: number[]; inputShape?: number[] } {
+  return o.stateful ? { batchInputShape: [o.batchSize!, o.steps, o.features] } : { inputShape: [o.steps, o.features] };
+}
+
+const glorot = (seed: number) => tf.initializers.glorotUniform({ seed });
+
+function addHeadAndOutput(model: tfTypes.Sequential, o: ModelOptions, seed: number): void {
+  (o.head ?? []).forEach((h, i) => {
+    model.add(tf.layers.dense({ units: h.units, activation: h.activation ?? 'relu', kernelInitializer: glorot(seed + 100 + i), name: `dense_${i + 1}` }));
+  });
+  model.add(
+    tf.layers.dense({ units: o.outputUnits ?? 1, activation: o.outputActivation ?? 'linear', kernelInitializer: glorot(seed + 999), name: 'salida' }),
+  );
+}
+
+/** Builds any of the model kinds (a dispatcher over the builders below). */
+export function buildModel(kind: ModelKind, options: ModelOptions): tfTypes.Sequential {
+  switch (kind) {
+    case 'elman':
+    case 'lstm':
+    case 'gru':
+      return buildRecurrent(kind, options);
+    case 'jordan':
+      return buildJordan(options);
+    case 'dense':
+      return buildDense(options);
+    default:
+      throw new Error(`buildModel: unknown kind "${String(kind)}"; use elman, jordan, lstm, gru or dense.`);
+  }
+}
+
+function buildRecurrent(kind: 'elman' | 'lstm' | 'gru', o: ModelOptions): tfTypes.Sequential {
+  checkOptions(kind, o);
+  const seed = o.seed ?? 0;
+  const model = tf.sequential({ name: o.name ?? kind });
+  o.units.forEach((units, l) => {
+    const last = l === o.units.length - 1;
+    const common = {
+      units,
+      activation: o.activation ?? 'tanh',
+      returnSequences: !last || !!o.returnSequences,
+      stateful: !!o.stateful,
+      dropout: o.dropout ?? 0,
+      recurrentDropout: o.recurrentDropout ?? 0,
+      kernelInitializer: glorot(seed + 10 * l),
+      recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 10 * l + 1, gain: 1 }),
+      biasInitializer: 'zeros' as const,
+      name: `${kind}_${l + 1}`,
+      ...(l === 0 ? inputConfig(o) : {}),
+    };
+    if (kind === 'elman') model.add(tf.layers.simpleRNN(common));
+    else if (kind === 'lstm') model.add(tf.layers.lstm({ ...common, recurrentActivation: o.recurrentActivation ?? 'sigmoid', unitForgetBias: true }));
+    else model.add(tf.layers.gru({ ...common, recurrentActivation: o.recurrentActivation ?? 'sigmoid' }));
+  });
+  addHeadAndOutput(model, o, seed);
+  return model;
+}
+
+/** Elman network (tfjs SimpleRNN stack) + optional dense head + linear output. */
+export function buildElman(options: ModelOptions): tfTypes.Sequential {
+  return buildRecurrent('elman', options);
+}
+
+/** LSTM stack + optional dense head + linear output. */
+export function buildLSTM(options: ModelOptions): tfTypes.Sequential {
+  return buildRecurrent('lstm', options);
+}
+
+/** GRU stack (tfjs formulation, reset gate before the matrix product) + optional head + linear output. */
+export function buildGRU(options: ModelOptions): tfTypes.Sequential {
+  return buildRecurrent('gru', options);
+}
+
+/**
+ * Jordan network (seed 000): one recurrent cell whose hidden stack `units` feeds the output
+ * layer, and whose state is the previous output. No extra head: the output is in the cell.
+ */
+export function buildJordan(o: ModelOptions): tfTypes.Sequential {
+  checkOptions('jordan', o);
+  if (o.head?.length) throw new Error('build jordan: head is not supported; the output layer is part of the Jordan cell (its state).');
+  if (o.dropout || o.recurrentDropout) throw new Error('build jordan: dropout is not supported by the Jordan cell; remove dropout/recurrentDropout.');
+  const model = tf.sequential({ name: o.name ?? 'jordan' });
+  const cell = new JordanCell({ units: o.units, outputUnits: o.outputUnits ?? 1, activation: o.activation ?? 'tanh', outputActivation: o.outputActivation ?? 'linear', seed: o.seed ?? 0, name: 'jordan_cell' });
+  model.add(tf.layers.rnn({ cell: cell as unknown as Parameters<typeof tf.layers.rnn>[0]["cell"], returnSequences: !!o.returnSequences, stateful: !!o.stateful, name: 'jordan_1', ...inputConfig(o) }));
+  return model;
+}
+
+/** A densely connected network on the flattened window (seeds 001/002): Flatten → Dense(units…, relu) → output. */
+export function buildDense(o: ModelOptions): tfTypes.Sequential {
+  checkOptions('dense', o);
+  const seed = o.seed ?? 0;
+  const model = tf.sequential({ name: o.name ?? 'densa' });
+  model.add(tf.layers.flatten({ ...inputConfig(o), name: 'aplanar' }));
+  o.units.forEach((units, l) => model.add(tf.layers.dense({ units, activation: o.activation ?? 'relu', kernelInitializer: glorot(seed + 10 * l), name: `densa_${l + 1}` })));
+  addHeadAndOutput(model, { ...o, head: o.head }, seed);
+  return model;
+}
+
+/** Number of trainable parameters (tfjs's single-bias layout; PyTorch counts two RNN biases). */
+export function countParams(model: tfTypes.LayersModel): number {
+  return model.trainableWeights.reduce((s, w) => s + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+}

@@ -1,0 +1,128 @@
+/**
+ * The Jordan network of seed 000 as a tfjs recurrent cell: the hidden layer receives the
+ * input and the network's previous OUTPUT (not its previous hidden state, as Elman's):
+ *
+ *   h₀(t) = act(x(t)·K₀ + y(t−1)·R + b₀),   h_l(t) = act(h_{l−1}(t)·K_l + b_l),
+ *   y(t)  = outAct(h_{L−1}(t)·V + c),        state = y(t), y(0) = 0.
+ *
+ * Weights, in this order: kernel_0 [features, units₀], recurrent_kernel [outputUnits,
+ * units₀], bias_0, then kernel_l, bias_l for l ≥ 1, then output_kernel [units_{L−1},
+ * outputUnits] and output_bias [outputUnits]. Wrapped in `tf.layers.rnn({ cell })`.
+ */
+import { tf } from '../backend';
+import type * as tfTypes from '@tensorflow/tfjs';
+
+export interface JordanCellConfig {
+  units: number[];
+  outputUnits: number;
+  activation?: string;
+  outputActivation?: string;
+  seed?: number;
+  name?: string;
+}
+
+type Tensor = tfTypes.Tensor;
+
+function applyActivation(name: string, x: Tensor): Tensor {
+  switch (name) {
+    case 'tanh':
+      return tf.tanh(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'relu':
+      return tf.relu(x);
+    case 'linear':
+      return x;
+    case 'hardSigmoid':
+      return tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1);
+    default:
+      throw new Error(`JordanCell: activation "${name}" is not supported; use tanh, sigmoid, hardSigmoid, relu or linear.`);
+  }
+}
+
+export class JordanCell extends tf.layers.Layer {
+  static className = 'JordanCell';
+  readonly units: number[];
+  readonly outputUnits: number;
+  readonly activation: string;
+  readonly outputActivation: string;
+  readonly seed: number | undefined;
+  readonly stateSize: number;
+  private kernels: tfTypes.LayerVariable[] = [];
+  private biases: tfTypes.LayerVariable[] = [];
+  private recurrentKernel?: tfTypes.LayerVariable;
+  private outputKernel?: tfTypes.LayerVariable;
+  private outputBias?: tfTypes.LayerVariable;
+
+  constructor(config: JordanCellConfig) {
+    super({ name: config.name });
+    if (!Array.isArray(config.units) || config.units.length === 0 || config.units.some((u) => !Number.isInteger(u) || u <= 0)) {
+      throw new Error(`JordanCell: units ${JSON.stringify(config.units)} must be a non-empty list of positive integers, e.g. [5, 5].`);
+    }
+    this.units = [...config.units];
+    this.outputUnits = config.outputUnits;
+    this.activation = config.activation ?? 'tanh';
+    this.outputActivation = config.outputActivation ?? 'linear';
+    this.seed = config.seed;
+    this.stateSize = this.outputUnits;
+  }
+
+  build(inputShape: tfTypes.Shape | tfTypes.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfTypes.Shape;
+    const features = shape[shape.length - 1] as number;
+    const seed = this.seed;
+    const glorot = (k: number) => tf.initializers.glorotUniform({ seed: seed === undefined ? undefined : seed + k });
+    let inSize = features;
+    this.units.forEach((u, l) => {
+      this.kernels.push(this.addWeight(`kernel_${l}`, [inSize, u], 'float32', glorot(l * 3)));
+      if (l === 0) {
+        this.recurrentKernel = this.addWeight('recurrent_kernel', [this.outputUnits, u], 'float32', glorot(1));
+      }
+      this.biases.push(this.addWeight(`bias_${l}`, [u], 'float32', tf.initializers.zeros()));
+      inSize = u;
+    });
+    this.outputKernel = this.addWeight('output_kernel', [inSize, this.outputUnits], 'float32', glorot(2));
+    this.outputBias = this.addWeight('output_bias', [this.outputUnits], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor[] {
+    return tf.tidy(() => {
+      const list = inputs as Tensor[];
+      const x = list[0];
+      const yPrev = list[1];
+      let h = applyActivation(
+        this.activation,
+        tf.add(tf.add(tf.matMul(x, this.kernels[0].read()), tf.matMul(yPrev, this.recurrentKernel!.read())), this.biases[0].read()),
+      );
+      for (let l = 1; l < this.units.length; l++) {
+        h = applyActivation(this.activation, tf.add(tf.matMul(h, this.kernels[l].read()), this.biases[l].read()));
+      }
+      const y = applyActivation(this.outputActivation, tf.add(tf.matMul(h, this.outputKernel!.read()), this.outputBias!.read()));
+      return [y, y];
+    });
+  }
+
+  computeOutputShape(inputShape: tfTypes.Shape | tfTypes.Shape[]): tfTypes.Shape[] {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfTypes.Shape;
+    return [[shape[0], this.outputUnits], [shape[0], this.outputUnits]];
+  }
+
+  getConfig(): tfTypes.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      outputUnits: this.outputUnits,
+      activation: this.activation,
+      outputActivation: this.outputActivation,
+      seed: this.seed ?? null,
+    } as unknown as tfTypes.serialization.ConfigDict;
+  }
+
+  static fromConfig<T extends tfTypes.serialization.Serializable>(cls: tfTypes.serialization.SerializableConstructor<T>, config: tfTypes.serialization.ConfigDict): T {
+    const c = config as unknown as JordanCellConfig & { seed: number | null };
+    return new cls({ ...c, seed: c.seed ?? undefined } as unknown as tfTypes.serialization.ConfigDict);
+  }
+}
+
+tf.serialization.registerClass(JordanCell);
