@@ -1,6 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Array3D, EpochLogs, LossName, TrainData, TrainHistory, TrainOptions, WindowBatches, WindowSet } from '../types';
-import { seededPermutation } from '../series/windows';
+import { epochBatches } from '../series/windows';
 import { FusedNetwork, readArchitecture, Unsupported } from './network';
 import { DEFAULT_LEARNING_RATES, FusedOptimizer } from './optimizers';
 
@@ -27,43 +27,9 @@ export function engineSupport(model: tfTypes.LayersModel, options: TrainOptions)
   return null;
 }
 
-interface Batch {
-  x: Float64Array;
-  y: Float64Array;
-  n: number;
-}
-
-/** Iterates the batches of one epoch (shuffled by seed + epoch for a WindowSet). */
-function* batchesOf(data: TrainData, batchSize: number, epoch: number, shuffle: boolean, seed: number, net: FusedNetwork): Generator<Batch> {
-  const xs = net.steps * net.features;
-  const ys = net.outSteps * net.outputs;
-  if (isWindowBatches(data)) {
-    for (let b = 0; b < data.numBatches; b++) {
-      const { x, y } = data.batch(b, epoch);
-      yield { x: x.data, y: y.data, n: x.shape[0] };
-    }
-    return;
-  }
-  const n = data.x.shape[0];
-  if (!shuffle) {
-    for (let s = 0; s < n; s += batchSize) {
-      const e = Math.min(n, s + batchSize);
-      yield { x: data.x.data.subarray(s * xs, e * xs), y: data.y.data.subarray(s * ys, e * ys), n: e - s };
-    }
-    return;
-  }
-  const order = seededPermutation(n, seed + epoch);
-  const bx = new Float64Array(batchSize * xs);
-  const by = new Float64Array(batchSize * ys);
-  for (let s = 0; s < n; s += batchSize) {
-    const e = Math.min(n, s + batchSize);
-    for (let k = s; k < e; k++) {
-      const i = order[k];
-      bx.set(data.x.data.subarray(i * xs, (i + 1) * xs), (k - s) * xs);
-      by.set(data.y.data.subarray(i * ys, (i + 1) * ys), (k - s) * ys);
-    }
-    yield { x: bx.subarray(0, (e - s) * xs), y: by.subarray(0, (e - s) * ys), n: e - s };
-  }
+/** The batches of one epoch (see `epochBatches`). */
+function batchesOf(data: TrainData, batchSize: number, epoch: number, shuffle: boolean, seed: number) {
+  return epochBatches(data, { batchSize, epoch, shuffle, seed });
 }
 
 function checkData(name: string, data: TrainData, net: FusedNetwork): void {
@@ -88,7 +54,7 @@ function evaluate(net: FusedNetwork, data: TrainData, loss: LossName, l2: number
   const sums = { mse: 0, mae: 0 };
   let weighted = 0;
   let count = 0;
-  for (const b of batchesOf(data, 1024, 0, false, 0, net)) {
+  for (const b of batchesOf(data, 1024, 0, false, 0)) {
     weighted += net.batchLoss(b.x, b.y, b.n, loss, 0, false, sums) * b.n;
     count += b.n;
   }
@@ -130,7 +96,7 @@ export async function fitFast(model: tfTypes.LayersModel, data: TrainData, optio
     let count = 0;
     const sums = { mse: 0, mae: 0 };
     let batchIndex = 0;
-    for (const b of batchesOf(data, options.batchSize, epoch, options.shuffle !== false, options.seed ?? 0, net)) {
+    for (const b of batchesOf(data, options.batchSize, epoch, options.shuffle !== false, options.seed ?? 0)) {
       const value = net.batchLoss(b.x, b.y, b.n, loss, l2, true, sums);
       if (!Number.isFinite(value) && options.stopOnNaN !== false) {
         throw new Error(

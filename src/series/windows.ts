@@ -205,3 +205,55 @@ export function resolveSlice(n: number, from: number | undefined, to: number | u
   }
   return [a, b];
 }
+
+/** One batch of flat windows: `n` samples of x and their targets. */
+export interface FlatBatch {
+  x: Float64Array;
+  y: Float64Array;
+  n: number;
+}
+
+/**
+ * The batches of one training epoch, from materialised windows (shuffled with the seeded
+ * permutation `seed + epoch` when `shuffle`) or from a lazy source (which orders them
+ * itself). The arrays may be reused between batches: copy what you keep.
+ */
+export function* epochBatches(
+  data: WindowSet | WindowBatches,
+  options: { batchSize: number; epoch?: number; shuffle?: boolean; seed?: number },
+): Generator<FlatBatch> {
+  const epoch = options.epoch ?? 0;
+  if (typeof (data as WindowBatches).batch === 'function') {
+    const src = data as WindowBatches;
+    for (let b = 0; b < src.numBatches; b++) {
+      const { x, y } = src.batch(b, epoch);
+      yield { x: x.data, y: y.data, n: x.shape[0] };
+    }
+    return;
+  }
+  const set = data as WindowSet;
+  const n = set.x.shape[0];
+  const xs = set.x.shape[1] * set.x.shape[2];
+  const ys = set.y.data.length / n;
+  const bs = options.batchSize;
+  checkPositiveInt('batchSize', bs, 'use 1 for online learning or e.g. 16');
+  if (!options.shuffle) {
+    for (let s = 0; s < n; s += bs) {
+      const e = Math.min(n, s + bs);
+      yield { x: set.x.data.subarray(s * xs, e * xs), y: set.y.data.subarray(s * ys, e * ys), n: e - s };
+    }
+    return;
+  }
+  const order = seededPermutation(n, (options.seed ?? 0) + epoch);
+  const bx = new Float64Array(bs * xs);
+  const by = new Float64Array(bs * ys);
+  for (let s = 0; s < n; s += bs) {
+    const e = Math.min(n, s + bs);
+    for (let k = s; k < e; k++) {
+      const i = order[k];
+      bx.set(set.x.data.subarray(i * xs, (i + 1) * xs), (k - s) * xs);
+      by.set(set.y.data.subarray(i * ys, (i + 1) * ys), (k - s) * ys);
+    }
+    yield { x: bx.subarray(0, (e - s) * xs), y: by.subarray(0, (e - s) * ys), n: e - s };
+  }
+}

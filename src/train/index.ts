@@ -1,1 +1,3 @@
-export {};
+export { train } from './train';
+export { fitTfjs, outputShape } from './tfjs-loop';
+export { ProgressLine } from './progress';

@@ -1,0 +1,145 @@
+/**
+ * The tfjs training path: a seeded loop over the same batches as the engine, with the
+ * tfjs optimizers, an optional L2 penalty on kernels in the loss (as Keras'
+ * kernel_regularizer) and decoupled weight decay after each step.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import { tf } from '../backend';
+import { epochBatches } from '../series/windows';
+import type { EpochLogs, LossName, TrainData, TrainHistory, TrainOptions } from '../types';
+import { DEFAULT_LEARNING_RATES } from '../engine/optimizers';
+
+function makeOptimizer(options: TrainOptions): tfTypes.Optimizer {
+  const name = options.optimizer ?? 'adam';
+  const lr = options.learningRate ?? DEFAULT_LEARNING_RATES[name];
+  switch (name) {
+    case 'adam':
+      return tf.train.adam(lr);
+    case 'adadelta':
+      return tf.train.adadelta(lr);
+    case 'sgd':
+      return options.momentum ? tf.train.momentum(lr, options.momentum) : tf.train.sgd(lr);
+    case 'rmsprop':
+      return tf.train.rmsprop(lr, 0.9, options.momentum ?? 0);
+    default:
+      throw new Error(`optimizer: "${String(name)}" is not supported; use adam, adadelta, sgd or rmsprop.`);
+  }
+}
+
+/** Output shape per sample of `model` (steps × outputs for sequence outputs). */
+export function outputShape(model: tfTypes.LayersModel): number[] {
+  return (model.outputs[0].shape as Array<number | null>).slice(1) as number[];
+}
+
+function isKernel(v: tfTypes.LayerVariable): boolean {
+  return /kernel/.test(v.name);
+}
+
+function lossTensor(loss: LossName, y: tfTypes.Tensor, p: tfTypes.Tensor): tfTypes.Scalar {
+  return loss === 'mse' ? tf.losses.meanSquaredError(y, p) as tfTypes.Scalar : tf.losses.absoluteDifference(y, p) as tfTypes.Scalar;
+}
+
+function penalty(model: tfTypes.LayersModel, l2: number): tfTypes.Scalar {
+  const terms = model.trainableWeights.filter(isKernel).map((w) => tf.sum(tf.square(w.read())));
+  return tf.mul(l2, tf.addN(terms)) as tfTypes.Scalar;
+}
+
+function evaluateTf(model: tfTypes.LayersModel, data: TrainData, loss: LossName, l2: number): { loss: number; mse: number; mae: number } {
+  const inShape = (model.inputs[0].shape as number[]).slice(1);
+  const outShape = outputShape(model);
+  let se = 0;
+  let ae = 0;
+  let count = 0;
+  for (const b of epochBatches(data, { batchSize: 512 })) {
+    const [s, a] = tf.tidy(() => {
+      const x = tf.tensor(Float32Array.from(b.x), [b.n, ...inShape]);
+      const y = tf.tensor(Float32Array.from(b.y), [b.n, ...outShape]);
+      const e = tf.sub(model.predict(x) as tfTypes.Tensor, y);
+      return [tf.sum(tf.square(e)).dataSync()[0], tf.sum(tf.abs(e)).dataSync()[0]];
+    });
+    se += s;
+    ae += a;
+    count += b.y.length;
+  }
+  const pen = l2 > 0 ? tf.tidy(() => penalty(model, l2).dataSync()[0]) : 0;
+  return { loss: (loss === 'mse' ? se : ae) / count + pen, mse: se / count, mae: ae / count };
+}
+
+/** Trains with tfjs (see the module note). Same history layout as the engine. */
+export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions): Promise<TrainHistory> {
+  const opt = makeOptimizer(options);
+  const loss = options.loss ?? 'mse';
+  const l2 = options.l2 ?? 0;
+  const wd = options.weightDecay ?? 0;
+  const lr = options.learningRate ?? DEFAULT_LEARNING_RATES[options.optimizer ?? 'adam'];
+  const metrics = options.metrics ?? [];
+  const inShape = (model.inputs[0].shape as number[]).slice(1);
+  const outShape = outputShape(model);
+  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
+  const history: Record<string, number[]> = { loss: [] };
+  if (options.validationData) history.val_loss = [];
+  for (const m of metrics) {
+    history[m] = [];
+    if (options.validationData) history[`val_${m}`] = [];
+  }
+  const secondsPerEpoch: number[] = [];
+  const start = Date.now();
+  try {
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      const t0 = Date.now();
+      let weighted = 0;
+      let count = 0;
+      let se = 0;
+      let ae = 0;
+      let elements = 0;
+      let batchIndex = 0;
+      for (const b of epochBatches(data, { batchSize: options.batchSize, epoch, shuffle: options.shuffle !== false, seed: options.seed ?? 0 })) {
+        const [value, s, a] = tf.tidy(() => {
+          const x = tf.tensor(Float32Array.from(b.x), [b.n, ...inShape]);
+          const y = tf.tensor(Float32Array.from(b.y), [b.n, ...outShape]);
+          let pred: tfTypes.Tensor | undefined;
+          const cost = opt.minimize(() => {
+            pred = tf.keep(model.apply(x, { training: true }) as tfTypes.Tensor);
+            const base = lossTensor(loss, y, pred);
+            return l2 > 0 ? (tf.add(base, penalty(model, l2)) as tfTypes.Scalar) : base;
+          }, true, vars) as tfTypes.Scalar;
+          const e = tf.sub(pred!, y);
+          const r = [cost.dataSync()[0], metrics.length ? tf.sum(tf.square(e)).dataSync()[0] : 0, metrics.length ? tf.sum(tf.abs(e)).dataSync()[0] : 0];
+          pred!.dispose();
+          return r;
+        });
+        if (!Number.isFinite(value) && options.stopOnNaN !== false) {
+          throw new Error(
+            `Training diverged: the loss became ${value} at epoch ${epoch + 1}, batch ${batchIndex + 1}. ` +
+              'Lower the learning rate, check that inputs and targets are scaled (e.g. to [-1, 1]) and contain no NaN, or use a smaller batch.',
+          );
+        }
+        if (wd > 0) {
+          tf.tidy(() => {
+            for (const w of model.trainableWeights) if (isKernel(w)) w.write(tf.mul(w.read(), 1 - lr * wd));
+          });
+        }
+        weighted += value * b.n;
+        count += b.n;
+        se += s;
+        ae += a;
+        elements += b.y.length;
+        batchIndex++;
+      }
+      const logs: EpochLogs = { loss: weighted / count };
+      for (const m of metrics) logs[m] = (m === 'mse' ? se : ae) / elements;
+      if (options.validationData) {
+        const v = evaluateTf(model, options.validationData, loss, l2);
+        logs.val_loss = v.loss;
+        for (const m of metrics) logs[`val_${m}`] = v[m];
+      }
+      for (const [k, v] of Object.entries(logs)) history[k].push(v);
+      secondsPerEpoch.push((Date.now() - t0) / 1000);
+      options.onEpochEnd?.(epoch, logs);
+      await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    opt.dispose();
+  }
+  return { history, secondsPerEpoch, totalSeconds: (Date.now() - start) / 1000, engine: 'tfjs' };
+}
