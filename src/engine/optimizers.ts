@@ -54,9 +54,11 @@ export class FusedOptimizer {
         }
         case 'adadelta': {
           const rho = 0.95;
+          // As tfjs 4.22: the denominator uses the accumulator from BEFORE this step
+          // (Keras uses the updated one); the accumulator is updated afterwards.
           for (let i = 0; i < n; i++) {
-            a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
             const upd = (Math.sqrt(b[i] + EPS) / Math.sqrt(a[i] + EPS)) * g[i];
+            a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
             b[i] = rho * b[i] + (1 - rho) * upd * upd;
             w[i] -= lr * upd;
           }

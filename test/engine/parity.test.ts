@@ -1,0 +1,124 @@
+// The fused engine against tfjs (forward, gradients, optimizer steps, first epochs) and
+// against central finite differences in float64, for every cell type.
+import type * as tfTypes from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { engineGradients, FusedNetwork, FusedOptimizer, fitTfjs, fitFast, initBackend, predictFast, tf } from '../../src';
+import type { ModelKind, OptimizerName } from '../../src';
+import { perturbedModel, relError, smallData } from '../support/models';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+const kinds: ModelKind[] = ['elman', 'jordan', 'lstm', 'gru'];
+const stacks = [[4], [4, 3]];
+const batches = [1, 5];
+
+function tfjsGradients(model: tfTypes.LayersModel, x: Float64Array, y: Float64Array, shape: [number, number, number]) {
+  return tf.tidy(() => {
+    const xt = tf.tensor3d(Float32Array.from(x), shape);
+    const yt = tf.tensor2d(Float32Array.from(y), [shape[0], 1]);
+    const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
+    const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(yt, model.predict(xt) as tfTypes.Tensor) as tfTypes.Scalar, vars);
+    return { loss: value.dataSync()[0], grads: vars.map((v) => Float64Array.from(grads[v.name].dataSync())) };
+  });
+}
+
+describe.each(kinds)('%s engine vs tfjs and finite differences', (kind) => {
+  for (const units of stacks) {
+    for (const batch of batches) {
+      it(`${units.length} layer(s), batch ${batch}`, () => {
+        const steps = 6;
+        const features = 2;
+        const model = perturbedModel(kind, units, steps, features);
+        const data = smallData(batch, steps, features);
+        // forward
+        const ref = tf.tidy(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
+        expect(relError(predictFast(model, data.x), ref)).toBeLessThan(1e-5);
+        // gradients vs tfjs
+        const mine = engineGradients(model, data);
+        const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
+        expect(Math.abs(mine.loss - theirs.loss) / theirs.loss).toBeLessThan(1e-5);
+        mine.grads.forEach((g, k) => expect(relError(g, theirs.grads[k])).toBeLessThan(1e-4));
+        // gradients vs central differences, all in float64
+        const net: FusedNetwork = mine.network;
+        const h = 1e-5;
+        let num = 0;
+        let den = 0;
+        net.params.forEach((p, k) => {
+          for (let i = 0; i < p.value.length; i++) {
+            const keep = p.value[i];
+            p.value[i] = keep + h;
+            const up = net.batchLoss(data.x.data, data.y.data, batch, 'mse', 0, false);
+            p.value[i] = keep - h;
+            const down = net.batchLoss(data.x.data, data.y.data, batch, 'mse', 0, false);
+            p.value[i] = keep;
+            const fd = (up - down) / (2 * h);
+            num += (fd - mine.grads[k][i]) ** 2;
+            den += mine.grads[k][i] ** 2;
+          }
+        });
+        expect(Math.sqrt(num / den)).toBeLessThan(1e-6);
+        model.dispose();
+      });
+    }
+  }
+});
+
+describe('MAE loss, returnSequences and dense heads', () => {
+  it('matches tfjs for an LSTM returning sequences with a dense head', () => {
+    const steps = 4;
+    const model = perturbedModel('lstm', [3], steps, 1);
+    const data = smallData(3, steps, 1);
+    const mine = engineGradients(model, data, 'mae');
+    const ref = tf.tidy(() => {
+      const xt = tf.tensor3d(Float32Array.from(data.x.data), data.x.shape);
+      const yt = tf.tensor2d(Float32Array.from(data.y.data), [3, 1]);
+      const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
+      const { value, grads } = tf.variableGrads(() => tf.losses.absoluteDifference(yt, model.predict(xt) as tfTypes.Tensor) as tfTypes.Scalar, vars);
+      return { loss: value.dataSync()[0], grads: vars.map((v) => Float64Array.from(grads[v.name].dataSync())) };
+    });
+    expect(Math.abs(mine.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
+    mine.grads.forEach((g, k) => expect(relError(g, ref.grads[k])).toBeLessThan(1e-4));
+  });
+});
+
+describe('optimizer steps equal tfjs optimizers', () => {
+  const cases: Array<[OptimizerName, number, number | undefined]> = [
+    ['adam', 0.01, undefined],
+    ['adadelta', 1.0, undefined],
+    ['sgd', 0.1, 0.9],
+    ['rmsprop', 0.01, undefined],
+  ];
+  it.each(cases)('%s', (name, lr, momentum) => {
+    const model = perturbedModel('elman', [3], 4, 1);
+    const data = smallData(4, 4, 1);
+    const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
+    const tfOpt = name === 'adam' ? tf.train.adam(lr) : name === 'adadelta' ? tf.train.adadelta(lr) : name === 'sgd' ? tf.train.momentum(lr, momentum!) : tf.train.rmsprop(lr);
+    const net = new FusedNetwork(model);
+    const mine = new FusedOptimizer(net.params, { name, learningRate: lr, momentum });
+    for (let step = 0; step < 3; step++) {
+      const g = tfjsGradients(model, data.x.data, data.y.data, data.x.shape).grads;
+      net.params.forEach((p, k) => p.grad.set(g[k]));
+      mine.step();
+      const named: Record<string, tfTypes.Tensor> = {};
+      vars.forEach((v, k) => (named[v.name] = tf.tensor(Float32Array.from(g[k]), v.shape)));
+      tfOpt.applyGradients(named);
+      tf.dispose(Object.values(named));
+    }
+    vars.forEach((v, k) => expect(relError(net.params[k].value, Float64Array.from(v.dataSync()))).toBeLessThan(1e-5));
+    tfOpt.dispose();
+  });
+});
+
+describe('training from the same weights', () => {
+  it.each(kinds)('%s: first epochs of engine and tfjs agree', async (kind) => {
+    const data = smallData(24, 5, 1);
+    const a = perturbedModel(kind, [4], 5, 1);
+    const b = perturbedModel(kind, [4], 5, 1);
+    const opts = { epochs: 3, batchSize: 4, shuffle: false, optimizer: 'adam' as const, learningRate: 0.01, progress: 'none' as const };
+    const fast = await fitFast(a, data, opts);
+    const slow = await fitTfjs(b, data, opts);
+    expect(relError(fast.history.loss, slow.history.loss)).toBeLessThan(1e-4);
+  });
+});

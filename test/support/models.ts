@@ -1,0 +1,34 @@
+import { buildModel, tf } from '../../src';
+import type { ModelKind, WindowSet } from '../../src';
+
+/** A small seeded data set of `n` windows, `steps` × `features`, with one target each. */
+export function smallData(n: number, steps: number, features: number, seed = 1): WindowSet {
+  const x = Float64Array.from({ length: n * steps * features }, (_, i) => Math.sin(i * 0.37 + seed) * 0.8);
+  const y = Float64Array.from({ length: n }, (_, i) => Math.cos(i * 0.9 + seed) * 0.5);
+  return { x: { data: x, shape: [n, steps, features] }, y: { data: y, shape: [n, 1] } };
+}
+
+/** A model whose biases are non-zero too (so their gradients are exercised). */
+export function perturbedModel(kind: ModelKind, units: number[], steps: number, features: number, seed = 3) {
+  const model = buildModel(kind, { steps, features, units, seed });
+  let k = 0;
+  for (const layer of model.layers) {
+    const ws = layer.getWeights();
+    if (!ws.length) continue;
+    const next = ws.map((w) => tf.tidy(() => tf.add(w, tf.randomNormal(w.shape, 0, 0.3, 'float32', seed * 100 + k++))));
+    layer.setWeights(next);
+    tf.dispose(next);
+  }
+  return model;
+}
+
+/** max |a − b| / max(max |b|, floor). */
+export function relError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-3): number {
+  let num = 0;
+  let den = floor;
+  for (let i = 0; i < b.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / den;
+}
