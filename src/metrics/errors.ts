@@ -89,3 +89,21 @@ export function lastValueBaselineMae(data: WindowBatches, options: { feature: nu
   }
   return sum / count;
 }
+
+/** The metrics every forecasting notebook reports, in original units. */
+export interface ForecastMetrics {
+  mse: number;
+  rmse: number;
+  mae: number;
+  /** Hit rate within 2 % and 5 % relative error (seed 000). */
+  hit2: number;
+  hit5: number;
+  /** Hit rate for margins 2 %…5 %. */
+  curve: { margins: number[]; rates: number[] };
+}
+
+/** MSE, RMSE, MAE and hit rates of a forecast (see `hitRateCurve`). */
+export function forecastMetrics(predicted: ArrayLike<number>, actual: ArrayLike<number>): ForecastMetrics {
+  const curve = hitRateCurve(predicted, actual);
+  return { mse: mse(predicted, actual), rmse: rmse(predicted, actual), mae: mae(predicted, actual), hit2: hitRate(predicted, actual, 0.02), hit5: hitRate(predicted, actual, 0.05), curve };
+}
