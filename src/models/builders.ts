@@ -160,3 +160,14 @@ export function buildDense(o: ModelOptions): tfTypes.Sequential {
 export function countParams(model: tfTypes.LayersModel): number {
   return model.trainableWeights.reduce((s, w) => s + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
 }
+
+/** Euclidean norm of all kernel weights (biases excluded): what L2 and weight decay shrink. */
+export function kernelNorm(model: tfTypes.LayersModel): number {
+  let s = 0;
+  for (const w of model.trainableWeights) {
+    if (!/kernel/.test(w.name)) continue;
+    const v = w.read().dataSync();
+    for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  }
+  return Math.sqrt(s);
+}
