@@ -1,0 +1,193 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { datasetInfo, downloadToCache, generateJenaLike, JENA_COLUMNS, loadCsv, loadDataset, loadJena, parseCsvText, seriesOf } from '../../src';
+import { realDataDir } from '../support/data';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-data-'));
+
+describe.skipIf(!realDataDir)('the real course files (RNN_DATA_DIR)', () => {
+  it.each([
+    ['melbourne', 3650, '1981-01-01', '1990-12-31', 'Temp', 20.7, 13.0],
+    ['amazon', 6516, '1997-05-15', '2023-04-05', 'Close', 0.097917, 101.099998],
+    ['iberdrola', 3508, '2004-08-19', '2018-05-04', 'Close', NaN, NaN],
+    ['sp500', 7322, '1979-04-11', '2008-04-11', 'y', NaN, NaN],
+  ] as const)('%s: %d rows from %s to %s', async (name, rows, first, last, column, v0, vLast) => {
+    const d = await loadDataset(name, { dataDir: realDataDir, download: false });
+    expect(d.rows).toBe(rows);
+    expect(d.dates[0].toISOString().slice(0, 10)).toBe(first);
+    expect(d.dates[rows - 1].toISOString().slice(0, 10)).toBe(last);
+    const s = seriesOf(d, column);
+    expect(s).toBeInstanceOf(Float64Array);
+    if (!Number.isNaN(v0)) expect(s[0]).toBeCloseTo(v0, 6);
+    if (!Number.isNaN(vLast)) expect(s[rows - 1]).toBeCloseTo(vLast, 6);
+    expect(d.source).toBe('data-dir');
+  });
+  it('keeps and counts the 13 zero-volume Iberdrola rows, or drops them on request', async () => {
+    const kept = await loadDataset('iberdrola', { dataDir: realDataDir });
+    expect(kept.notes.join()).toMatch(/13 fila\(s\) con volumen 0 .* conservadas/);
+    const dropped = await loadDataset('iberdrola', { dataDir: realDataDir, dropZeroVolume: true });
+    expect(dropped.rows).toBe(3508 - 13);
+  });
+  it('filters by date and builds a danfojs frame', async () => {
+    const d = await loadDataset('iberdrola', { dataDir: realDataDir, from: '2012-01-01' });
+    expect(d.dates[0].toISOString().slice(0, 10)).toBe('2012-01-02');
+    expect(d.frame.shape).toEqual([d.rows, 7]);
+    expect(d.frame.columns).toContain('Close');
+  });
+});
+
+describe('CSV parsing', () => {
+  it('copes with quoted headers, CRLF, no final newline, null rows', () => {
+    const text = '"Date","Open","Volume"\r\n"2020-01-02",1.5,10\r\n2020-01-03,null,null\r\n2020-01-06,"2.5",0';
+    const p = parseCsvText(text);
+    expect(p.header).toEqual(['Date', 'Open', 'Volume']);
+    expect(p.dates.map((d) => d.toISOString().slice(0, 10))).toEqual(['2020-01-02', '2020-01-06']);
+    expect(Array.from(p.columns.Open)).toEqual([1.5, 2.5]);
+    expect(p.notes).toEqual(['1 fila(s) con valores nulos descartadas', '1 fila(s) con volumen 0 (festivos de Yahoo) conservadas']);
+  });
+  it("reads Jena's dd.mm.yyyy HH:MM:SS dates", () => {
+    const p = parseCsvText('Date Time,p (mbar),T (degC)\n01.01.2009 00:10:00,996.52,-8.02\n01.01.2009 00:20:00,996.57,-8.41\n');
+    expect(p.dates[1].toISOString()).toBe('2009-01-01T00:20:00.000Z');
+    expect(Array.from(p.columns['T (degC)'])).toEqual([-8.02, -8.41]);
+  });
+  it('reads a Spanish export with ; and decimal commas (loadCsv)', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'ibe.csv');
+    fs.writeFileSync(file, 'Fecha;Cierre\n2012-01-02;4,512\n2012-01-03;4,601\n');
+    const d = loadCsv(file);
+    expect(Array.from(d.column('Cierre'))).toEqual([4.512, 4.601]);
+  });
+  it('names the problem in bad files', () => {
+    expect(() => parseCsvText('Date,Close\n2020-01-01,abc\n', { source: 'x.csv' })).toThrow(/x.csv: column "Close" is not numeric \(e.g. "abc"\)/);
+    expect(() => parseCsvText('Date,Close\n', { source: 'x.csv' })).toThrow(/no data rows/);
+    expect(() => parseCsvText('Date,Close\nyesterday,1\n', { source: 'x.csv' })).toThrow(/"yesterday" in column "Date" is not a date/);
+    expect(() => parseCsvText('Date,Close\n2020-01-01,1,2\n', { source: 'x.csv' })).toThrow(/line 2 has 3 fields but the header has 2/);
+    expect(() => loadCsv('/no/such/file.csv')).toThrow(/does not exist/);
+  });
+  it('lists the valid names for an unknown dataset or column', async () => {
+    expect(() => datasetInfo('ibex')).toThrow(/Unknown dataset "ibex": use one of melbourne, amazon, iberdrola, sp500, jena/);
+    const d = loadCsv(writeTmp('Date,Close\n2020-01-01,1\n'));
+    expect(() => d.column('Cierre')).toThrow(/Unknown column "Cierre" .* available columns are Close/);
+  });
+});
+
+function writeTmp(text: string): string {
+  const f = path.join(tmp(), 'f.csv');
+  fs.writeFileSync(f, text);
+  return f;
+}
+
+describe('downloads into the cache', () => {
+  const body = Buffer.from('Date,Temp\n1981-01-01,20.7\n1981-01-02,17.9\n');
+  const sha = crypto.createHash('sha256').update(body).digest('hex');
+  let server: http.Server;
+  let base = '';
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url === '/good.csv' || req.url === '/bad.csv') {
+        res.writeHead(200, { 'content-length': body.length });
+        res.end(req.url === '/good.csv' ? body : Buffer.from(body.toString().replace('20.7', '99.9')));
+      } else if (req.url === '/cut.csv') {
+        res.writeHead(200, { 'content-length': body.length * 10 });
+        res.write(body);
+        setTimeout(() => res.destroy(), 20);
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => server.close());
+  afterEach(() => {
+    delete process.env.RNN_CACHE_DIR;
+  });
+
+  it('verifies the checksum and renames into place', async () => {
+    const dir = tmp();
+    const target = path.join(dir, 'x.csv');
+    await downloadToCache({ url: `${base}/good.csv`, target, expected: { sha256: sha, size: body.length } });
+    expect(fs.readFileSync(target)).toEqual(body);
+    expect(fs.readdirSync(dir)).toEqual(['x.csv']);
+  });
+  it('leaves nothing behind on a checksum mismatch and says what to do', async () => {
+    const dir = tmp();
+    await expect(downloadToCache({ url: `${base}/bad.csv`, target: path.join(dir, 'x.csv'), expected: { sha256: sha } })).rejects.toThrow(/does not match the expected checksum .*nothing was saved.*RNN_DATA_DIR/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+  it('leaves nothing behind when the transfer is interrupted', async () => {
+    const dir = tmp();
+    await expect(downloadToCache({ url: `${base}/cut.csv`, target: path.join(dir, 'x.csv'), expected: { sha256: sha } })).rejects.toThrow(/interrupted|aborted|socket hang up|ECONNRESET/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+  it('loadDataset downloads into the cache once, then reads the cache', async () => {
+    process.env.RNN_CACHE_DIR = tmp();
+    const saved = process.env.RNN_DATA_DIR;
+    delete process.env.RNN_DATA_DIR;
+    try {
+      const info = datasetInfo('melbourne');
+      const spy = { ...info };
+      Object.assign(info, { sha256: sha, size: body.length });
+      const first = await loadDataset('melbourne', { url: `${base}/good.csv` });
+      expect(first.source).toBe('download');
+      const again = await loadDataset('melbourne', { url: `${base}/missing.csv` });
+      expect(again.source).toBe('cache');
+      expect(again.rows).toBe(2);
+      Object.assign(info, spy);
+    } finally {
+      if (saved) process.env.RNN_DATA_DIR = saved;
+    }
+  });
+  it('offline without a local copy: names the file, the URL and RNN_DATA_DIR', async () => {
+    process.env.RNN_CACHE_DIR = tmp();
+    const saved = process.env.RNN_DATA_DIR;
+    delete process.env.RNN_DATA_DIR;
+    try {
+      await expect(loadDataset('sp500', { url: 'http://127.0.0.1:9/SP500_Datos.csv' })).rejects.toThrow(/Could not download SP500_Datos.csv from http:\/\/127.0.0.1:9\/SP500_Datos.csv .*RNN_DATA_DIR/);
+      await expect(loadDataset('sp500', { download: false })).rejects.toThrow(/SP500_Datos.csv is not available locally .*RNN_DATA_DIR/);
+      expect(fs.readdirSync(process.env.RNN_CACHE_DIR!)).toEqual([]);
+    } finally {
+      if (saved) process.env.RNN_DATA_DIR = saved;
+    }
+  });
+});
+
+describe('Jena stand-in', () => {
+  it('has the 15 columns, 10-minute steps, plausible ranges and is seeded', () => {
+    const a = generateJenaLike({ rows: 144 * 400, seed: 1 });
+    expect(a.columnNames).toEqual([...JENA_COLUMNS]);
+    expect(a.dates[1].getTime() - a.dates[0].getTime()).toBe(600_000);
+    expect(a.dates[0].toISOString()).toBe('2009-01-01T00:10:00.000Z');
+    const T = a.column('T (degC)');
+    expect(Math.min(...T)).toBeGreaterThan(-30);
+    expect(Math.max(...T)).toBeLessThan(40);
+    const rh = a.column('rh (%)');
+    expect(Math.max(...rh)).toBeLessThanOrEqual(100);
+    const summer = T.slice(144 * 190, 144 * 200).reduce((s, v) => s + v, 0) / 1440;
+    const winter = T.slice(0, 1440).reduce((s, v) => s + v, 0) / 1440;
+    expect(summer - winter).toBeGreaterThan(8);
+    expect(Array.from(generateJenaLike({ rows: 100, seed: 1 }).column('p (mbar)'))).toEqual(Array.from(a.column('p (mbar)').slice(0, 100)));
+    expect(Array.from(generateJenaLike({ rows: 100, seed: 2 }).column('p (mbar)'))).not.toEqual(Array.from(a.column('p (mbar)').slice(0, 100)));
+  });
+  it('loadJena says so when it falls back to generated data', async () => {
+    const saved = process.env.RNN_DATA_DIR;
+    process.env.RNN_CACHE_DIR = tmp();
+    delete process.env.RNN_DATA_DIR;
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const d = await loadJena({ rows: 50, download: false });
+      expect(d.source).toBe('generated');
+      expect(log.mock.calls[0][0]).toMatch(/DATOS GENERADOS.*NO son comparables/);
+    } finally {
+      log.mockRestore();
+      delete process.env.RNN_CACHE_DIR;
+      if (saved) process.env.RNN_DATA_DIR = saved;
+    }
+  });
+});
