@@ -19,10 +19,10 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** The Chromium executable: `RNN_CHROMIUM`, else the first of the usual Debian/Ubuntu paths that exists. */
+/** The Chromium executable: `RNN_CHROMIUM` when set (only it), else the first usual Debian/Ubuntu path that exists. */
 export function chromiumPath(): string | undefined {
-  const candidates = [process.env.RNN_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  return candidates.find((p): p is string => !!p && fs.existsSync(p));
+  if (process.env.RNN_CHROMIUM) return fs.existsSync(process.env.RNN_CHROMIUM) ? process.env.RNN_CHROMIUM : undefined;
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => fs.existsSync(p));
 }
 
 interface PageLike {
@@ -35,7 +35,7 @@ let closeBrowser: (() => Promise<void>) | undefined;
 async function openPage(): Promise<PageLike> {
   const executablePath = chromiumPath();
   if (!executablePath) {
-    throw new Error('Chromium not found (install Debian/Ubuntu `chromium` or set RNN_CHROMIUM to its path)');
+    throw new Error(`Chromium not found${process.env.RNN_CHROMIUM ? ` at RNN_CHROMIUM=${process.env.RNN_CHROMIUM}` : ''} (install Debian/Ubuntu \`chromium\` or set RNN_CHROMIUM to its path)`);
   }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { chromium } = require('playwright-core') as typeof import('playwright-core');

@@ -1,0 +1,74 @@
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { closeRenderer, correlogramFigure, describeFigure, distributionFigure, figureBundle, hitRateFigure, lossFigure, metricsComparisonFigure, paramCountFigure, predictionFigure, seriesFigure, show, smallMultiplesFigure } from '../../src';
+
+afterAll(async () => {
+  await closeRenderer();
+});
+
+describe('figure builders', () => {
+  it('series over dates, Spanish titles by default, overridable', () => {
+    const f = seriesFigure([new Date(Date.UTC(2020, 0, 1)), new Date(Date.UTC(2020, 0, 2))], Float64Array.from([1, 2]));
+    expect(f.data[0]).toMatchObject({ x: ['2020-01-01T00:00:00.000Z', '2020-01-02T00:00:00.000Z'], y: [1, 2] });
+    expect((f.layout.xaxis as { title: { text: string } }).title.text).toBe('Fecha');
+    expect((seriesFigure([1], [1], { title: 'Mine' }).layout.title as { text: string }).text).toBe('Mine');
+  });
+  it('predictions aligned on the x values given for each part', () => {
+    const f = predictionFigure({ x: [0, 1, 2, 3], y: [1, 2, 3, 4] }, { train: { x: [1, 2], predicted: [2.1, 2.9] }, test: { x: [3], predicted: [4.2] } });
+    expect(f.data.map((t) => t.name)).toEqual(['Real', 'Predicción (entrenamiento)', 'Predicción (test)']);
+    expect(f.data[2].x).toEqual([3]);
+    expect(() => predictionFigure({ x: [0, 1], y: [1] }, {})).toThrow(/actual.x has 2 values but actual.y has 1/);
+  });
+  it('loss curves for one or several histories, log scale, validation only', () => {
+    const h = { history: { loss: [1, 0.5], val_loss: [1.2, 0.7] } };
+    expect(lossFigure(h).data).toHaveLength(2);
+    const f = lossFigure({ a: h, b: h }, { logScale: true, validationOnly: true });
+    expect(f.data.map((t) => t.name)).toEqual(['a · validación', 'b · validación']);
+    expect((f.layout.yaxis as { type: string }).type).toBe('log');
+    expect(() => lossFigure(h, { key: 'mae' })).toThrow(/has no "mae" series \(has: loss, val_loss\)/);
+  });
+  it('hit rates in percent, correlogram band, distribution mean, comparison, parameters, small multiples', () => {
+    expect(hitRateFigure({ m: { margins: [0.02, 0.05], rates: [0.5, 0.9] } }).data[0]).toMatchObject({ x: [2, 5], y: [50, 90] });
+    const c = correlogramFigure([1, 0.5, 0.2], 0.1);
+    expect(c.data[0].y).toEqual([0.1, 0.1, 0.1, -0.1, -0.1, -0.1]);
+    const d = distributionFigure([1, 2, 3, 6]);
+    expect(d.data[2].name).toBe('Media = 3.000');
+    expect(metricsComparisonFigure({ a: { MSE: 1 }, b: { MSE: 2 } }).data[0]).toMatchObject({ x: ['a', 'b'], y: [1, 2] });
+    expect(paramCountFigure([5, 10], { densa: [100, 200] }).data[0]).toMatchObject({ x: [5, 10], y: [100, 200] });
+    expect(smallMultiplesFigure([0, 1], { a: [1, 2], b: [3, 4], c: [5, 6] }).layout.grid).toEqual({ rows: 2, columns: 2, pattern: 'independent' });
+  });
+});
+
+describe('show() bundle', () => {
+  it('carries Plotly JSON, offline HTML with plotly.js once, a PNG and a text description', async () => {
+    const fig = seriesFigure([0, 1, 2], [1, 3, 2], { title: 'Prueba' });
+    const first = await figureBundle(fig);
+    expect(Object.keys(first.bundle).sort()).toEqual(['application/vnd.plotly.v1+json', 'image/png', 'text/html', 'text/plain']);
+    expect(Buffer.from(first.bundle['image/png'] as string, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const html = first.bundle['text/html'] as string;
+    expect(html).toContain('plotly.js v2');
+    expect(html).not.toMatch(/<script[^>]*\ssrc=/); // the library is inlined, never loaded from a URL
+    expect(first.bundle['text/plain']).toBe('Prueba: serie (3 puntos)');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    await show(fig); // outside a kernel: prints the description
+    expect(log.mock.calls[0][0]).toBe('Prueba: serie (3 puntos)');
+    log.mockRestore();
+  });
+  it('still returns an interactive bundle, with a note, when Chromium is unavailable', async () => {
+    await closeRenderer();
+    const saved = process.env.RNN_CHROMIUM;
+    process.env.RNN_CHROMIUM = '/nonexistent/chromium';
+    try {
+      const r = await figureBundle(seriesFigure([0], [1]));
+      expect(r.bundle['image/png']).toBeUndefined();
+      expect(r.note).toMatch(/sin imagen estática: Chromium not found/);
+    } finally {
+      if (saved === undefined) delete process.env.RNN_CHROMIUM;
+      else process.env.RNN_CHROMIUM = saved;
+      await closeRenderer();
+    }
+  });
+  it('rejects something that is not a figure', async () => {
+    expect(describeFigure({ data: [], layout: {} })).toBe('Gráfico: ');
+    await expect(figureBundle({} as never)).rejects.toThrow(/figure must be a Plotly figure/);
+  });
+});
