@@ -1,0 +1,80 @@
+// Executes a notebook with ten charts through the runner, exports it to HTML and opens it
+// offline in headless Chromium: every chart must draw its traces with no page error, and
+// with JavaScript disabled every chart's static image must be there. RNN_SKIP_BROWSER=1 skips.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describe, expect, it } from 'vitest';
+import { chromiumPath, CHROMIUM_FLAGS } from '../../src';
+import { root, runNotebooks, writeNotebook } from '../support/runner';
+
+const skip = process.env.RNN_SKIP_BROWSER === '1';
+const lib = JSON.stringify(path.join(root, 'dist'));
+const CHARTS = 10;
+
+describe.skipIf(skip)('charts in a real browser', () => {
+  it('draw offline, keep static images for viewers without JavaScript, and stay small', { timeout: 300_000 }, async () => {
+    const exe = chromiumPath();
+    if (!exe) throw new Error('Chromium is required for the browser test: apt-get install chromium (or set RNN_CHROMIUM, or RNN_SKIP_BROWSER=1 to skip).');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-browser-'));
+    const nb = writeNotebook(dir, 'graficos', [
+      `import { show, seriesFigure, lossFigure, hitRateFigure, correlogramFigure, distributionFigure, metricsComparisonFigure, paramCountFigure, smallMultiplesFigure, predictionFigure, report } from ${lib};`,
+      'const xs = Array.from({ length: 200 }, (_, i) => i); const ys = xs.map((i) => Math.sin(i / 10));',
+      'await show(seriesFigure(xs, { seno: ys }));',
+      'await show(predictionFigure({ x: xs, y: ys }, { train: { x: xs.slice(0, 150), predicted: ys.slice(0, 150) }, test: { x: xs.slice(150), predicted: ys.slice(150) } }));',
+      'await show(lossFigure({ history: { loss: [1, 0.5, 0.2], val_loss: [1.1, 0.6, 0.3] } }, { logScale: true }));',
+      'await show(hitRateFigure({ m: { margins: [0.02, 0.03, 0.05], rates: [0.4, 0.6, 0.9] } }));',
+      'await show(correlogramFigure(ys.slice(0, 30), 0.1));',
+      'await show(distributionFigure(ys));',
+      'await show(metricsComparisonFigure({ a: { MSE: 1, MAE: 0.5 }, b: { MSE: 2, MAE: 0.7 } }));',
+      'await show(paramCountFigure([5, 10, 20], { densa: [97, 177, 337], rnn: [36, 36, 36] }));',
+      'await show(smallMultiplesFigure(xs, { a: ys, b: ys.map((v) => v * 2), c: ys.map((v) => -v) }));',
+      'await show(seriesFigure(xs, { coseno: xs.map((i) => Math.cos(i / 10)) }));',
+      'report({ graficos: 10 });',
+    ]);
+    const run = runNotebooks([nb]);
+    if (run.status !== 0) console.error(run.stdout + run.stderr);
+    expect(run.status).toBe(0);
+    const html = path.join(run.outDir, 'graficos.html');
+    const ipynbSize = fs.statSync(path.join(run.outDir, 'graficos.ipynb')).size;
+    expect(ipynbSize).toBeLessThan(8 * 1024 * 1024);
+    expect(fs.statSync(html).size).toBeLessThan(8 * 1024 * 1024);
+    const saved = JSON.parse(fs.readFileSync(path.join(run.outDir, 'graficos.ipynb'), 'utf8'));
+    const withLibrary = saved.cells.filter((c: { outputs: Array<{ data?: Record<string, unknown> }> }) =>
+      c.outputs.some((o) => String(([] as string[]).concat((o.data?.['text/html'] as string[]) ?? []).join('')).includes('plotly.js v2')),
+    );
+    expect(withLibrary).toHaveLength(1);
+
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_FLAGS, headless: true });
+    try {
+      const url = `file://${html}`;
+      const live = await browser.newContext();
+      const page = await live.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.route(/^(?!file:|data:|about:)/, (route) => route.abort());
+      await page.goto(url);
+      await page.waitForFunction((n) => document.querySelectorAll('.rnn-plot .js-plotly-plot').length === n, CHARTS, { timeout: 60_000 });
+      await page.waitForTimeout(500);
+      const traces = await page.$$eval('.rnn-plot .js-plotly-plot', (els) => els.map((el) => el.querySelectorAll('.trace, .scatterlayer .trace, .barlayer .trace, .boxlayer .trace, .gl-container canvas').length));
+      expect(traces).toHaveLength(CHARTS);
+      for (const t of traces) expect(t).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+      await live.close();
+
+      const noJs = await browser.newContext({ javaScriptEnabled: false });
+      const still = await noJs.newPage();
+      await still.goto(url);
+      const images = await still.$$eval('.rnn-plot img', (els) => els.map((el) => ({ src: (el as HTMLImageElement).src.slice(0, 22), w: (el as HTMLImageElement).naturalWidth })));
+      expect(images).toHaveLength(CHARTS);
+      for (const img of images) {
+        expect(img.src).toBe('data:image/png;base64,');
+        expect(img.w).toBeGreaterThan(100);
+      }
+      await noJs.close();
+    } finally {
+      await browser.close();
+    }
+  });
+});
