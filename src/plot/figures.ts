@@ -31,8 +31,12 @@ function checkLengths(what: string, a: ArrayLike<unknown>, b: ArrayLike<unknown>
   }
 }
 
-const isoDates = (dates: ArrayLike<Date | number>): Array<string | number> =>
-  Array.from(dates, (d) => (d instanceof Date ? d.toISOString() : d));
+/** Dates as ISO strings for Plotly: `yyyy-mm-dd` for daily data (all at midnight UTC), else full timestamps. */
+function isoDates(dates: ArrayLike<Date | number>): Array<string | number> {
+  const all = Array.from(dates);
+  const daily = all.every((d) => d instanceof Date && d.getTime() % 86_400_000 === 0);
+  return all.map((d) => (d instanceof Date ? (daily ? d.toISOString().slice(0, 10) : d.toISOString()) : d));
+}
 
 /** One or several series over dates (or indices). */
 export function seriesFigure(

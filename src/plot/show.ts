@@ -97,9 +97,11 @@ function tslabWriter(): DisplayWriter | undefined {
 
 /**
  * Displays `figure` in the running tslab notebook as one output (see the module note).
- * Outside a notebook it prints the text description. Returns the bundle.
+ * Outside a notebook it prints the text description. Resolves to nothing, so that
+ * `await show(fig)` as a cell's last line does not print the bundle again
+ * (use `figureBundle` to get it).
  */
-export async function show(figure: PlotlyFigure, options: ShowOptions = {}): Promise<MimeBundle> {
+export async function show(figure: PlotlyFigure, options: ShowOptions = {}): Promise<void> {
   const { bundle, note } = await figureBundle(figure, options);
   const write = tslabWriter();
   if (write) {
@@ -109,7 +111,6 @@ export async function show(figure: PlotlyFigure, options: ShowOptions = {}): Pro
     console.log(bundle['text/plain']);
   }
   if (note) console.log(note);
-  return bundle;
 }
 
 /** Forgets that plotly.js was already sent (a new kernel session starts without it). */

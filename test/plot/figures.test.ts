@@ -8,7 +8,8 @@ afterAll(async () => {
 describe('figure builders', () => {
   it('series over dates, Spanish titles by default, overridable', () => {
     const f = seriesFigure([new Date(Date.UTC(2020, 0, 1)), new Date(Date.UTC(2020, 0, 2))], Float64Array.from([1, 2]));
-    expect(f.data[0]).toMatchObject({ x: ['2020-01-01T00:00:00.000Z', '2020-01-02T00:00:00.000Z'], y: [1, 2] });
+    expect(f.data[0]).toMatchObject({ x: ['2020-01-01', '2020-01-02'], y: [1, 2] });
+    expect(seriesFigure([new Date(Date.UTC(2009, 0, 1, 0, 10))], [1]).data[0].x).toEqual(['2009-01-01T00:10:00.000Z']);
     expect((f.layout.xaxis as { title: { text: string } }).title.text).toBe('Fecha');
     expect((seriesFigure([1], [1], { title: 'Mine' }).layout.title as { text: string }).text).toBe('Mine');
   });
