@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `npm run bench`: seconds per epoch of the fused engine, tfjs (active backend) and PyTorch,
+// measured side by side in one run on the same seeded shapes. Prints a table with ratios and
+// writes bench/results/<timestamp>.json. `--quick` for a smoke run. Not part of `npm test`.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const L = require('../dist');
+
+const quick = process.argv.includes('--quick');
+const cells = ['elman', 'jordan', 'lstm', 'gru'];
+const batchSizes = [1, 16, 256];
+
+function data(n, steps, features, seed) {
+  const r = L.seededRandom(seed);
+  const x = Float64Array.from({ length: n * steps * features }, () => r() * 2 - 1);
+  const y = Float64Array.from({ length: n }, () => r() * 2 - 1);
+  return { x: { data: x, shape: [n, steps, features] }, y: { data: y, shape: [n, 1] } };
+}
+
+/** Seconds per epoch, timing `batches` batches (or the whole epoch) and extrapolating. */
+async function timeEpoch(engine, kind, set, units, batch, batches) {
+  const n = set.x.shape[0];
+  const total = Math.ceil(n / batch);
+  const timed = Math.min(total, batches || total);
+  const part = L.sliceWindows(set, 0, Math.min(n, timed * batch));
+  const model = L.buildModel(kind, { steps: set.x.shape[1], features: set.x.shape[2], units, seed: 1 });
+  const h = await L.train(model, part, { epochs: 1, batchSize: batch, optimizer: 'adam', learningRate: 1e-3, loss: 'mse', engine, progress: 'none', shuffle: false });
+  model.dispose();
+  return (h.totalSeconds * total) / timed;
+}
+
+function torchTimes(cases) {
+  const python = [process.env.RNN_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean).find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  if (!python) return { skipped: 'no Python with torch found (set RNN_PYTHON; Debian: apt-get install python3-torch)' };
+  const r = spawnSync(python, [path.join(__dirname, 'torch_reference.py'), JSON.stringify({ cases, threads: 1 })], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) return { skipped: `torch reference failed: ${r.stderr.trim().split('\n').pop()}` };
+  return JSON.parse(r.stdout);
+}
+
+const fmt = (v) => (v === undefined ? '—' : v < 0.01 ? v.toExponential(2) : v.toFixed(3));
+const ratio = (a, b) => (a && b ? `${(b / a).toFixed(0)}×` : '—');
+
+(async () => {
+  await L.initBackend();
+  const backend = L.activeBackend();
+  const windows = quick ? 300 : 2980;
+  const set = data(windows, 20, 1, 7);
+  const rows = [];
+  const torchCases = [];
+  for (const kind of cells) {
+    for (const batch of batchSizes) {
+      const fast = await timeEpoch('fast', kind, set, [5, 5], batch, quick ? 20 : 0);
+      const tfjs = await timeEpoch('tfjs', kind, set, [5, 5], batch, batch === 1 ? (quick ? 10 : 60) : batch === 16 ? (quick ? 5 : 30) : (quick ? 1 : 6));
+      rows.push({ config: 'seed 000 (2980×20×1, 2×5)', cell: kind, batch, fast, tfjs });
+      torchCases.push({ cell: kind, batch, windows, steps: 20, features: 1, units: [5, 5], batches: batch === 1 ? (quick ? 50 : 500) : 0 });
+      process.stdout.write('.');
+    }
+  }
+  // Jena shape: LSTM 16, 14 features, 120 steps, batch 256, a few hundred generated batches.
+  const jenaBatches = quick ? 2 : 20;
+  const jena = data(256 * jenaBatches, 120, 14, 3);
+  const jenaFast = (await timeEpoch('fast', 'lstm', jena, [16], 256, jenaBatches)) / jenaBatches; // seconds per batch
+  rows.push({ config: 'Jena (LSTM 16, 120×14, b256) s/batch', cell: 'lstm', batch: 256, fast: jenaFast, tfjs: (await timeEpoch('tfjs', 'lstm', jena, [16], 256, 1)) / jenaBatches });
+  torchCases.push({ cell: 'lstm', batch: 256, windows: 256 * jenaBatches, steps: 120, features: 14, units: [16], batches: jenaBatches });
+  console.log();
+  const torch = torchTimes(torchCases);
+  rows.forEach((r, i) => {
+    r.torch = torch.seconds ? torch.seconds[i] : undefined;
+    if (i === rows.length - 1 && r.torch) r.torch /= jenaBatches;
+  });
+  console.log(`backend: ${backend} · torch: ${torch.torch ?? torch.skipped}\n`);
+  console.log('config                                 cell    batch   engine s   tfjs s     torch s    engine vs tfjs  engine vs torch');
+  for (const r of rows) {
+    console.log(`${r.config.padEnd(38)} ${r.cell.padEnd(7)} ${String(r.batch).padStart(5)}   ${fmt(r.fast).padEnd(10)} ${fmt(r.tfjs).padEnd(10)} ${fmt(r.torch).padEnd(10)} ${ratio(r.fast, r.tfjs).padStart(14)}  ${ratio(r.fast, r.torch).padStart(15)}`);
+  }
+  const practice = rows.filter((r) => r.batch === 1 && r.config.startsWith('seed 000')).reduce((s, r) => s + r.fast * 200, 0);
+  console.log(`\nseed-000 practice (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`);
+  const file = path.join(__dirname, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), quick, backend, torch: torch.torch ?? torch.skipped, rows, practiceSeconds: practice }, null, 2) + '\n');
+  console.log(`written ${path.relative(process.cwd(), file)}`);
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

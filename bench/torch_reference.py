@@ -1,0 +1,76 @@
+"""PyTorch reference timings for `npm run bench` (run with a Python that has torch).
+
+Usage: python3 bench/torch_reference.py '<json config>'  → prints one JSON object of seconds per epoch.
+Config: {"cases": [{"cell": "elman|jordan|lstm|gru", "batch": 1, "windows": 2980, "steps": 20,
+"features": 1, "units": [5, 5], "batches": 200}], "threads": 1}. When "batches" is set, only that
+many batches are timed and the epoch time is extrapolated.
+"""
+import json
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+
+class Jordan(nn.Module):
+    """Hidden stack fed by the input and the previous output (seed 000)."""
+
+    def __init__(self, features, units):
+        super().__init__()
+        self.inp = nn.Linear(features, units[0])
+        self.rec = nn.Linear(1, units[0], bias=False)
+        self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(units[:-1], units[1:]))
+        self.out = nn.Linear(units[-1], 1)
+
+    def forward(self, x):
+        y = torch.zeros(x.shape[0], 1)
+        for t in range(x.shape[1]):
+            h = torch.tanh(self.inp(x[:, t]) + self.rec(y))
+            for layer in self.hidden:
+                h = torch.tanh(layer(h))
+            y = self.out(h)
+        return y
+
+
+class Stack(nn.Module):
+    def __init__(self, cell, features, units):
+        super().__init__()
+        cls = {"elman": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
+        self.rnn = cls(features, units[0], num_layers=len(units), batch_first=True)
+        self.out = nn.Linear(units[-1], 1)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.out(out[:, -1])
+
+
+def time_case(c):
+    torch.manual_seed(0)
+    n, steps, features = c["windows"], c["steps"], c["features"]
+    x = torch.randn(n, steps, features)
+    y = torch.randn(n, 1)
+    model = Jordan(features, c["units"]) if c["cell"] == "jordan" else Stack(c["cell"], features, c["units"])
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.MSELoss()
+    batch = c["batch"]
+    total = (n + batch - 1) // batch
+    timed = min(total, c.get("batches") or total)
+    start = time.perf_counter()
+    for b in range(timed):
+        xb, yb = x[b * batch:(b + 1) * batch], y[b * batch:(b + 1) * batch]
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+    return (time.perf_counter() - start) * total / timed
+
+
+def main():
+    config = json.loads(sys.argv[1])
+    torch.set_num_threads(config.get("threads", 1))
+    print(json.dumps({"torch": torch.__version__, "seconds": [time_case(c) for c in config["cases"]]}))
+
+
+if __name__ == "__main__":
+    main()
