@@ -36,6 +36,19 @@ export function derivative(name: Activation, y: number): number {
   }
 }
 
+/**
+ * out[j] += Σ_i v[off + i] · M[i·cols + j] for j < cols: a row-vector × matrix product
+ * accumulated in place, walking M row by row (contiguous memory).
+ */
+export function affineAccumulate(out: Float64Array, v: Float64Array, off: number, rows: number, M: Float64Array, cols: number): void {
+  for (let i = 0; i < rows; i++) {
+    const vi = v[off + i];
+    if (vi === 0) continue;
+    const base = i * cols;
+    for (let j = 0; j < cols; j++) out[j] += vi * M[base + j];
+  }
+}
+
 /** One trainable array of a layer, matching one tfjs weight. */
 export interface Param {
   name: string;
@@ -227,12 +240,11 @@ export class ElmanLayer extends RecurrentBase {
     const U = this.units;
     const x = this.x;
     const hp = t * U;
-    for (let u = 0; u < U; u++) {
-      let s = b[u];
-      for (let i = 0; i < I; i++) s += x[t * I + i] * W[i * U + u];
-      for (let k = 0; k < U; k++) s += this.hs[hp + k] * R[k * U + u];
-      this.hs[hp + U + u] = activate(this.act, s);
-    }
+    const z = this.da; // scratch: pre-activations
+    z.set(b);
+    affineAccumulate(z, x, t * I, I, W, U);
+    affineAccumulate(z, this.hs, hp, U, R, U);
+    for (let u = 0; u < U; u++) this.hs[hp + U + u] = activate(this.act, z[u]);
   }
   protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
     const [W, R] = [this.params[0].value, this.params[1].value];
@@ -273,6 +285,7 @@ export class LSTMLayer extends RecurrentBase {
   private cs = new Float64Array(0); // [(T+1) × U]
   private dz = new Float64Array(0);
   private dc = new Float64Array(0);
+  private pre = new Float64Array(0);
   constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation) {
     super(inSize, units, returnSequences);
     this.params = [param('kernel', inSize * 4 * units, true), param('recurrent_kernel', units * 4 * units, true), param('bias', 4 * units, false)];
@@ -282,6 +295,7 @@ export class LSTMLayer extends RecurrentBase {
     this.cs = new Float64Array((T + 1) * this.units);
     this.dz = new Float64Array(4 * this.units);
     this.dc = new Float64Array(this.units);
+    this.pre = new Float64Array(4 * this.units);
   }
   protected resetState(): void {
     this.cs.fill(0, 0, this.units);
@@ -297,13 +311,11 @@ export class LSTMLayer extends RecurrentBase {
     const x = this.x;
     const hp = t * U;
     const g = this.gates;
-    for (let j = 0; j < G; j++) {
-      let s = b[j];
-      for (let i = 0; i < I; i++) s += x[t * I + i] * W[i * G + j];
-      for (let k = 0; k < U; k++) s += this.hs[hp + k] * R[k * G + j];
-      const gate = (j / U) | 0;
-      g[t * G + j] = activate(gate === 2 ? this.act : this.rec, s);
-    }
+    const z = this.pre;
+    z.set(b);
+    affineAccumulate(z, x, t * I, I, W, G);
+    affineAccumulate(z, this.hs, hp, U, R, G);
+    for (let j = 0; j < G; j++) g[t * G + j] = activate(j >= 2 * U && j < 3 * U ? this.act : this.rec, z[j]);
     for (let u = 0; u < U; u++) {
       const c = g[t * G + U + u] * this.cs[hp + u] + g[t * G + u] * g[t * G + 2 * U + u];
       this.cs[hp + U + u] = c;
@@ -366,6 +378,7 @@ export class GRULayer extends RecurrentBase {
   private gates = new Float64Array(0); // [T × 3U]: z, r, ĥ
   private dz = new Float64Array(0);
   private drh = new Float64Array(0);
+  private pre = new Float64Array(0);
   constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation) {
     super(inSize, units, returnSequences);
     this.params = [param('kernel', inSize * 3 * units, true), param('recurrent_kernel', units * 3 * units, true), param('bias', 3 * units, false)];
@@ -374,6 +387,7 @@ export class GRULayer extends RecurrentBase {
     this.gates = new Float64Array(T * 3 * this.units);
     this.dz = new Float64Array(3 * this.units);
     this.drh = new Float64Array(this.units);
+    this.pre = new Float64Array(3 * this.units);
   }
   protected step(t: number): void {
     const [W, R, b] = [this.params[0].value, this.params[1].value, this.params[2].value];
@@ -383,19 +397,22 @@ export class GRULayer extends RecurrentBase {
     const x = this.x;
     const hp = t * U;
     const g = this.gates;
-    for (let j = 0; j < 2 * U; j++) {
-      let s = b[j];
-      for (let i = 0; i < I; i++) s += x[t * I + i] * W[i * G + j];
-      for (let k = 0; k < U; k++) s += this.hs[hp + k] * R[k * G + j];
-      g[t * G + j] = activate(this.rec, s);
+    const z = this.pre;
+    z.set(b);
+    affineAccumulate(z, x, t * I, I, W, G);
+    // recurrent part of z and r, then of ĥ with the reset gate applied to h
+    for (let k = 0; k < U; k++) {
+      const hk = this.hs[hp + k];
+      const off = k * G;
+      for (let j = 0; j < 2 * U; j++) z[j] += hk * R[off + j];
     }
-    for (let u = 0; u < U; u++) {
-      const j = 2 * U + u;
-      let s = b[j];
-      for (let i = 0; i < I; i++) s += x[t * I + i] * W[i * G + j];
-      for (let k = 0; k < U; k++) s += g[t * G + U + k] * this.hs[hp + k] * R[k * G + j];
-      g[t * G + j] = activate(this.act, s);
+    for (let j = 0; j < 2 * U; j++) g[t * G + j] = activate(this.rec, z[j]);
+    for (let k = 0; k < U; k++) {
+      const rh = g[t * G + U + k] * this.hs[hp + k];
+      const off = k * G + 2 * U;
+      for (let u = 0; u < U; u++) z[2 * U + u] += rh * R[off + u];
     }
+    for (let u = 0; u < U; u++) g[t * G + 2 * U + u] = activate(this.act, z[2 * U + u]);
     for (let u = 0; u < U; u++) {
       const z = g[t * G + u];
       this.hs[hp + U + u] = z * this.hs[hp + u] + (1 - z) * g[t * G + 2 * U + u];
