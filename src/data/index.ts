@@ -6,5 +6,5 @@ export { downloadToCache, extractFromZip, checksumMismatch, fileDigest } from '.
 export type { Checksum, DownloadRequest } from './fetch';
 export { LoadedDataset, loadDataset, loadCsv, locateDataset, seriesOf } from './load';
 export type { DataSource, LoadDatasetOptions, LoadCsvOptions } from './load';
-export { generateJenaLike, loadJena, seededRandom, JENA_COLUMNS, JENA_STAND_IN_BANNER } from './jena';
+export { generateJenaLike, loadJena, JENA_COLUMNS, JENA_STAND_IN_BANNER } from './jena';
 export type { JenaLikeOptions } from './jena';

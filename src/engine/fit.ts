@@ -1,4 +1,5 @@
 import type * as tfTypes from '@tensorflow/tfjs';
+import { divergenceError, emptyHistory } from '../train/history';
 import type { Array3D, EpochLogs, LossName, TrainData, TrainHistory, TrainOptions, WindowBatches, WindowSet } from '../types';
 import { epochBatches } from '../series/windows';
 import { FusedNetwork, readArchitecture, Unsupported } from './network';
@@ -82,12 +83,7 @@ export async function fitFast(model: tfTypes.LayersModel, data: TrainData, optio
   });
   const l2 = options.l2 ?? 0;
   const metrics = options.metrics ?? [];
-  const history: Record<string, number[]> = { loss: [] };
-  if (options.validationData) history.val_loss = [];
-  for (const m of metrics) {
-    history[m] = [];
-    if (options.validationData) history[`val_${m}`] = [];
-  }
+  const history = emptyHistory(options);
   const secondsPerEpoch: number[] = [];
   const start = Date.now();
   for (let epoch = 0; epoch < options.epochs; epoch++) {
@@ -99,10 +95,7 @@ export async function fitFast(model: tfTypes.LayersModel, data: TrainData, optio
     for (const b of batchesOf(data, options.batchSize, epoch, options.shuffle !== false, options.seed ?? 0)) {
       const value = net.batchLoss(b.x, b.y, b.n, loss, l2, true, sums);
       if (!Number.isFinite(value) && options.stopOnNaN !== false) {
-        throw new Error(
-          `Training diverged: the loss became ${value} at epoch ${epoch + 1}, batch ${batchIndex + 1}. ` +
-            'Lower the learning rate, check that inputs and targets are scaled (e.g. to [-1, 1]) and contain no NaN, or use a smaller batch.',
-        );
+        throw divergenceError(value, epoch, batchIndex);
       }
       opt.step();
       weighted += value * b.n;

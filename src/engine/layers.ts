@@ -49,6 +49,23 @@ export function affineAccumulate(out: Float64Array, v: Float64Array, off: number
   }
 }
 
+/**
+ * Backward of `out = v·M` (v a row at `v[off…off+rows)`, M rows×cols): accumulates
+ * gM += vᵀ·d and writes dv[dvOff + i] = Σ_j M[i·cols + j]·d[j] (or adds it when `add`).
+ */
+export function affineBackward(d: Float64Array, v: Float64Array, off: number, rows: number, M: Float64Array, gM: Float64Array, cols: number, dv: Float64Array, dvOff: number, add = false): void {
+  for (let i = 0; i < rows; i++) {
+    const vi = v[off + i];
+    const base = i * cols;
+    let s = 0;
+    for (let j = 0; j < cols; j++) {
+      gM[base + j] += vi * d[j];
+      s += M[base + j] * d[j];
+    }
+    dv[dvOff + i] = add ? dv[dvOff + i] + s : s;
+  }
+}
+
 /** One trainable array of a layer, matching one tfjs weight. */
 export interface Param {
   name: string;
@@ -124,15 +141,7 @@ export class DenseLayer implements FusedLayer {
         da[o] = dy[t * O + o] * derivative(this.act, this.y[t * O + o]);
         gb[o] += da[o];
       }
-      for (let i = 0; i < I; i++) {
-        const xi = x[t * I + i];
-        let s = 0;
-        for (let o = 0; o < O; o++) {
-          gW[i * O + o] += xi * da[o];
-          s += W[i * O + o] * da[o];
-        }
-        this.dx[t * I + i] = s;
-      }
+      affineBackward(da, x, t * I, I, W, gW, O, this.dx, t * I);
     }
     return this.dx.subarray(0, T * I);
   }
@@ -257,24 +266,8 @@ export class ElmanLayer extends RecurrentBase {
       da[u] = dh[u] * derivative(this.act, this.hs[hp + U + u]);
       gb[u] += da[u];
     }
-    for (let i = 0; i < I; i++) {
-      const xi = this.x[t * I + i];
-      let s = 0;
-      for (let u = 0; u < U; u++) {
-        gW[i * U + u] += xi * da[u];
-        s += W[i * U + u] * da[u];
-      }
-      this.dxs[t * I + i] = s;
-    }
-    for (let k = 0; k < U; k++) {
-      const hk = this.hs[hp + k];
-      let s = 0;
-      for (let u = 0; u < U; u++) {
-        gR[k * U + u] += hk * da[u];
-        s += R[k * U + u] * da[u];
-      }
-      dhPrev[k] = s;
-    }
+    affineBackward(da, this.x, t * I, I, W, gW, U, this.dxs, t * I);
+    affineBackward(da, this.hs, hp, U, R, gR, U, dhPrev, 0);
   }
 }
 
@@ -347,24 +340,8 @@ export class LSTMLayer extends RecurrentBase {
       dc[u] = dcTot * fg;
     }
     for (let j = 0; j < G; j++) gb[j] += dz[j];
-    for (let i = 0; i < I; i++) {
-      const xi = this.x[t * I + i];
-      let s = 0;
-      for (let j = 0; j < G; j++) {
-        gW[i * G + j] += xi * dz[j];
-        s += W[i * G + j] * dz[j];
-      }
-      this.dxs[t * I + i] = s;
-    }
-    for (let k = 0; k < U; k++) {
-      const hk = this.hs[hp + k];
-      let s = 0;
-      for (let j = 0; j < G; j++) {
-        gR[k * G + j] += hk * dz[j];
-        s += R[k * G + j] * dz[j];
-      }
-      dhPrev[k] = s;
-    }
+    affineBackward(dz, this.x, t * I, I, W, gW, G, this.dxs, t * I);
+    affineBackward(dz, this.hs, hp, U, R, gR, G, dhPrev, 0);
   }
 }
 
@@ -448,15 +425,7 @@ export class GRULayer extends RecurrentBase {
     }
     for (let k = 0; k < U; k++) dz[U + k] = drh[k] * this.hs[hp + k] * derivative(this.rec, g[t * G + U + k]);
     for (let j = 0; j < G; j++) gb[j] += dz[j];
-    for (let i = 0; i < I; i++) {
-      const xi = this.x[t * I + i];
-      let s = 0;
-      for (let j = 0; j < G; j++) {
-        gW[i * G + j] += xi * dz[j];
-        s += W[i * G + j] * dz[j];
-      }
-      this.dxs[t * I + i] = s;
-    }
+    affineBackward(dz, this.x, t * I, I, W, gW, G, this.dxs, t * I);
     for (let k = 0; k < U; k++) {
       const hk = this.hs[hp + k];
       let s = 0;

@@ -1,17 +1,6 @@
 import type { Array2D, Array3D, WindowBatches, WindowSet } from '../types';
+import { seededRandom as rng } from '../runtime/random';
 import { checkFinite, checkPositiveInt } from './checks';
-
-/** Seeded uniform random numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A seeded Fisher–Yates permutation of 0..n-1. */
 export function seededPermutation(n: number, seed: number): Int32Array {

@@ -4,6 +4,7 @@
  * kernel_regularizer) and decoupled weight decay after each step.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
+import { divergenceError, emptyHistory } from './history';
 import { tf } from '../backend';
 import { epochBatches } from '../series/windows';
 import type { EpochLogs, LossName, TrainData, TrainHistory, TrainOptions } from '../types';
@@ -76,12 +77,7 @@ export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, optio
   const inShape = (model.inputs[0].shape as number[]).slice(1);
   const outShape = outputShape(model);
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
-  const history: Record<string, number[]> = { loss: [] };
-  if (options.validationData) history.val_loss = [];
-  for (const m of metrics) {
-    history[m] = [];
-    if (options.validationData) history[`val_${m}`] = [];
-  }
+  const history = emptyHistory(options);
   const secondsPerEpoch: number[] = [];
   const start = Date.now();
   try {
@@ -109,10 +105,7 @@ export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, optio
           return r;
         });
         if (!Number.isFinite(value) && options.stopOnNaN !== false) {
-          throw new Error(
-            `Training diverged: the loss became ${value} at epoch ${epoch + 1}, batch ${batchIndex + 1}. ` +
-              'Lower the learning rate, check that inputs and targets are scaled (e.g. to [-1, 1]) and contain no NaN, or use a smaller batch.',
-          );
+          throw divergenceError(value, epoch, batchIndex);
         }
         if (wd > 0) {
           tf.tidy(() => {
