@@ -11,9 +11,22 @@ export interface FigureTexts {
   xTitle?: string;
   yTitle?: string;
   height?: number;
+  /**
+   * Draw line traces with WebGL (`scattergl`). Default: only when the figure has more
+   * than {@link WEBGL_POINTS} points, because browsers keep only ~16 WebGL contexts per
+   * page and a notebook with many WebGL charts loses the oldest ones; SVG is fine below.
+   */
+  webgl?: boolean;
 }
 
-function baseLayout(texts: FigureTexts, defaults: Required<Omit<FigureTexts, 'height'>>): Record<string, unknown> {
+/** Above this many points in one figure, line traces use WebGL (`scattergl`) by default. */
+export const WEBGL_POINTS = 20_000;
+
+function lineTraceType(texts: FigureTexts, points: number): 'scatter' | 'scattergl' {
+  return (texts.webgl ?? points > WEBGL_POINTS) ? 'scattergl' : 'scatter';
+}
+
+function baseLayout(texts: FigureTexts, defaults: Required<Omit<FigureTexts, 'height' | 'webgl'>>): Record<string, unknown> {
   return {
     title: { text: texts.title ?? defaults.title },
     xaxis: { title: { text: texts.xTitle ?? defaults.xTitle } },
@@ -46,9 +59,10 @@ export function seriesFigure(
 ): PlotlyFigure {
   const named: Record<string, NumberSeries> = isNumberSeries(series) ? { serie: series } : series;
   const xs = isoDates(x);
+  const type = lineTraceType(texts, x.length * Object.keys(named).length);
   const data = Object.entries(named).map(([name, y]) => {
     checkLengths('seriesFigure', x, y, 'x', `series "${name}"`);
-    return { type: 'scattergl', mode: 'lines', name, x: xs, y: toPlain(y), line: { width: 1 } };
+    return { type, mode: 'lines', name, x: xs, y: toPlain(y), line: { width: 1 } };
   });
   return { data, layout: baseLayout(texts, { title: 'Serie temporal', xTitle: 'Fecha', yTitle: 'Valor' }) };
 }
@@ -76,8 +90,9 @@ export function predictionFigure(
   texts: FigureTexts = {},
 ): PlotlyFigure {
   checkLengths('predictionFigure', actual.x, actual.y, 'actual.x', 'actual.y');
+  const type = lineTraceType(texts, actual.x.length + (parts.train?.x.length ?? 0) + (parts.test?.x.length ?? 0));
   const data: Array<Record<string, unknown>> = [
-    { type: 'scattergl', mode: 'lines', name: 'Real', x: isoDates(actual.x), y: toPlain(actual.y), line: { color: '#444', width: 1 } },
+    { type, mode: 'lines', name: 'Real', x: isoDates(actual.x), y: toPlain(actual.y), line: { color: '#444', width: 1 } },
   ];
   const colors: Record<string, string> = { train: '#1f77b4', test: '#d62728' };
   const names: Record<string, string> = { train: 'Predicción (entrenamiento)', test: 'Predicción (test)' };
@@ -85,7 +100,7 @@ export function predictionFigure(
     const part = parts[key];
     if (!part) continue;
     checkLengths('predictionFigure', part.x, part.predicted, `${key}.x`, `${key}.predicted`);
-    data.push({ type: 'scattergl', mode: 'lines', name: names[key], x: isoDates(part.x), y: toPlain(part.predicted), line: { color: colors[key], width: 1 } });
+    data.push({ type, mode: 'lines', name: names[key], x: isoDates(part.x), y: toPlain(part.predicted), line: { color: colors[key], width: 1 } });
   }
   return { data, layout: baseLayout(texts, { title: 'Predicción vs valor real', xTitle: 'Fecha', yTitle: 'Valor' }) };
 }
@@ -121,11 +136,21 @@ export function lossFigure(
   return { data, layout };
 }
 
-/** Hit rate (share of predictions within a relative margin) vs margin, per model. */
+/** Fractions (0.02, 0.8) to percentages; series already in percent (any value above 1) stay as they are. */
+function asPercent(values: NumberSeries): number[] {
+  const v = toPlain(values);
+  return v.some((x) => x !== null && x > 1) ? v : v.map((x) => (x === null ? x : x * 100));
+}
+
+/**
+ * Hit rate (share of predictions within a relative margin) vs margin, per model (seed
+ * 000: margins 2 % … 5 %). Margins and rates as fractions (`0.02`, `0.83`, as
+ * `forecastMetrics().curve` gives them) or already in percent; shown in percent.
+ */
 export function hitRateFigure(curves: Record<string, { margins: NumberSeries; rates: NumberSeries }>, texts: FigureTexts = {}): PlotlyFigure {
   const data = Object.entries(curves).map(([name, c]) => {
     checkLengths('hitRateFigure', c.margins, c.rates, 'margins', `rates of "${name}"`);
-    return { type: 'scatter', mode: 'lines+markers', name, x: toPlain(c.margins).map((m) => m * 100), y: toPlain(c.rates).map((r) => r * 100) };
+    return { type: 'scatter', mode: 'lines+markers', name, x: asPercent(c.margins), y: asPercent(c.rates) };
   });
   const layout = baseLayout(texts, { title: 'Tasa de aciertos según el margen de error relativo', xTitle: 'Margen (%)', yTitle: 'Aciertos (%)' });
   (layout.yaxis as Record<string, unknown>).range = [0, 100];
@@ -196,9 +221,10 @@ export function smallMultiplesFigure(x: ArrayLike<Date | number>, series: Record
   const cols = texts.columns ?? 2;
   const rows = Math.ceil(names.length / cols);
   const xs = isoDates(x);
+  const type = lineTraceType(texts, x.length * names.length);
   const data = names.map((name, i) => {
     checkLengths('smallMultiplesFigure', x, series[name], 'x', `series "${name}"`);
-    return { type: 'scattergl', mode: 'lines', name, x: xs, y: toPlain(series[name]), xaxis: `x${i + 1}`, yaxis: `y${i + 1}`, line: { width: 1 } };
+    return { type, mode: 'lines', name, x: xs, y: toPlain(series[name]), xaxis: `x${i + 1}`, yaxis: `y${i + 1}`, line: { width: 1 } };
   });
   const layout: Record<string, unknown> = {
     title: { text: texts.title ?? 'Series' },

@@ -1,8 +1,15 @@
+/**
+ * Charts: Plotly figure builders (plain arrays in, plain `{data, layout}` figures out,
+ * Spanish titles by default) and `show(figure)`, which displays one notebook output per
+ * chart with Plotly JSON, offline interactive HTML, a static PNG and a text description.
+ */
 export type { PlotlyFigure, NumberSeries } from './figure';
 export { show, figureBundle, describeFigure, resetPlotlyLibrary } from './show';
-export type { ShowOptions, MimeBundle } from './show';
-export { renderPng, closeRenderer, chromiumPath, CHROMIUM_FLAGS } from './render';
-export { plotlyScriptPath } from './library';
+export type { ShowOptions, MimeBundle, FigureBundleResult } from './show';
+export { renderPng, closeRenderer, chromiumPath, CHROMIUM_FLAGS, RENDERER_IDLE_MS } from './render';
+export { plotlyScriptPath, PLOTLY_READY_EVENT } from './library';
+export { tslabDisplayWriter } from './kernel';
+export type { DisplayWriter, DisplayContent } from './kernel';
 export {
   seriesFigure,
   predictionFigure,
@@ -13,5 +20,6 @@ export {
   metricsComparisonFigure,
   paramCountFigure,
   smallMultiplesFigure,
+  WEBGL_POINTS,
 } from './figures';
 export type { FigureTexts, PredictionSegment, HistoryLike } from './figures';

@@ -1,9 +1,12 @@
 /**
  * Static PNG rendering of Plotly figures in headless Chromium (Debian `chromium` driven by
- * playwright-core; no browser download). One browser page per process, kept alive and
- * closed at exit.
+ * playwright-core; no browser download). One browser page per process: in a tslab kernel
+ * it stays alive for the whole session (playwright kills it when the kernel exits);
+ * elsewhere (a Node script) it is closed after {@link RENDERER_IDLE_MS} without renders,
+ * so that the script can end.
  */
 import * as fs from 'fs';
+import { tslabDisplayWriter } from './kernel';
 import { plotlyScriptPath } from './library';
 import type { PlotlyFigure } from './figure';
 
@@ -29,37 +32,79 @@ interface PageLike {
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
 }
 
-let pagePromise: Promise<PageLike> | undefined;
-let closeBrowser: (() => Promise<void>) | undefined;
+interface Renderer {
+  page: PageLike;
+  close(): Promise<void>;
+}
 
-async function openPage(): Promise<PageLike> {
+let renderer: Promise<Renderer> | undefined;
+let inFlight = 0;
+let idleTimer: NodeJS.Timeout | undefined;
+
+/** Outside a tslab kernel, the renderer closes after this many milliseconds without renders. */
+export const RENDERER_IDLE_MS = 2000;
+
+async function openRenderer(): Promise<Renderer> {
   const executablePath = chromiumPath();
   if (!executablePath) {
     throw new Error(`Chromium not found${process.env.RNN_CHROMIUM ? ` at RNN_CHROMIUM=${process.env.RNN_CHROMIUM}` : ''} (install Debian/Ubuntu \`chromium\` or set RNN_CHROMIUM to its path)`);
   }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true });
-  closeBrowser = () => browser.close();
-  process.once('exit', () => {
-    void browser.close().catch(() => undefined);
+  // No signal handlers: playwright's SIGINT handler would exit the kernel when the user
+  // interrupts a cell, and a SIGTERM handler would keep it from terminating. Playwright
+  // still kills the browser synchronously at process exit.
+  const browser = await chromium.launch({
+    executablePath,
+    args: CHROMIUM_FLAGS,
+    headless: true,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
-  const page = await browser.newPage();
-  await page.route(/^(?!data:|about:)/, (route) => route.abort());
-  await page.setContent('<!doctype html><html><body><div id="c"></div></body></html>');
-  await page.addScriptTag({ content: fs.readFileSync(plotlyScriptPath(), 'utf8') });
-  return page;
+  try {
+    const page = await browser.newPage();
+    await page.route(/^(?!data:|about:)/, (route) => route.abort());
+    await page.setContent('<!doctype html><html><body></body></html>');
+    await page.addScriptTag({ content: fs.readFileSync(plotlyScriptPath(), 'utf8') });
+    return { page, close: () => browser.close() };
+  } catch (err) {
+    await browser.close().catch(() => undefined);
+    throw err;
+  }
 }
 
-/** Renders `figure` to a PNG (base64, no data: prefix) of the given size. */
+/**
+ * Renders `figure` to a PNG (base64, no `data:` prefix) of the given size in pixels.
+ * Starts the shared headless Chromium on first use; rejects with a readable message when
+ * Chromium is missing or fails to start.
+ */
 export async function renderPng(figure: PlotlyFigure, width = 900, height = 450): Promise<string> {
-  if (!pagePromise) {
-    pagePromise = openPage();
-    pagePromise.catch(() => {
-      pagePromise = undefined;
+  if (!renderer) {
+    const opening = openRenderer();
+    renderer = opening;
+    opening.catch(() => {
+      if (renderer === opening) renderer = undefined;
     });
   }
-  const page = await pagePromise;
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = undefined;
+  inFlight++;
+  try {
+    const { page } = await renderer;
+    return await draw(page, figure, width, height);
+  } finally {
+    inFlight--;
+    if (inFlight === 0 && renderer !== undefined && !tslabDisplayWriter()) {
+      idleTimer = setTimeout(() => {
+        idleTimer = undefined;
+        if (inFlight === 0) void closeRenderer().catch(() => undefined);
+      }, RENDERER_IDLE_MS);
+    }
+  }
+}
+
+async function draw(page: PageLike, figure: PlotlyFigure, width: number, height: number): Promise<string> {
   const url = await page.evaluate(
     async (arg: { fig: PlotlyFigure; width: number; height: number }) => {
       const P = (globalThis as unknown as { Plotly: { toImage: (f: unknown, o: unknown) => Promise<string> } }).Plotly;
@@ -70,10 +115,13 @@ export async function renderPng(figure: PlotlyFigure, width = 900, height = 450)
   return url.replace(/^data:image\/png;base64,/, '');
 }
 
-/** Closes the rendering browser (tests; notebooks close it at process exit). */
+/** Closes the rendering browser now (tests; otherwise it closes by itself, see the module note). */
 export async function closeRenderer(): Promise<void> {
-  const close = closeBrowser;
-  pagePromise = undefined;
-  closeBrowser = undefined;
-  if (close) await close();
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = undefined;
+  const current = renderer;
+  renderer = undefined;
+  if (!current) return;
+  const opened = await current.catch(() => undefined);
+  if (opened) await opened.close();
 }

@@ -2,68 +2,120 @@
  * `show(figure)`: one notebook output per chart carrying
  * - `application/vnd.plotly.v1+json` for renderers that have a Plotly renderer (VS Code, JupyterLab extension),
  * - `text/html`: the interactive chart, with plotly.js inlined once per kernel session from
- *   node_modules (offline), plus the static image that the script hides once Plotly drew —
- *   so viewers that run no scripts (GitHub, nbviewer, an untrusted notebook) still show it,
+ *   node_modules (offline, no CDN), plus the static image that the script hides once Plotly
+ *   drew — so viewers that run no scripts (GitHub, nbviewer, an untrusted notebook) still
+ *   show the chart, with no blank box above it. Charts whose script runs before the
+ *   library (outputs rendered out of order or lazily) wait for it,
  * - `image/png`: the static image rendered by headless Chromium,
  * - `text/plain`: a one-line description.
+ *
+ * The output is written through the running tslab kernel's display writer (see
+ * `kernel.ts`); outside a kernel (vitest, a plain Node script) `show` prints the
+ * description and returns the bundle.
  */
 import { randomBytes } from 'crypto';
 import type { PlotlyFigure } from './figure';
-import { plotlyLibraryScript } from './library';
+import { tslabDisplayWriter } from './kernel';
+import { plotlyLibraryScript, PLOTLY_READY_EVENT } from './library';
 import { renderPng } from './render';
 
-/** A Jupyter MIME bundle. */
+/** A Jupyter MIME bundle: MIME type → content. */
 export type MimeBundle = Record<string, unknown>;
 
+/** Options of {@link show} and {@link figureBundle}. */
 export interface ShowOptions {
-  /** Static image size in pixels. */
+  /** Static image width in pixels; default the figure's `layout.width`, else 900. */
   width?: number;
+  /** Static image and chart height in pixels; default the figure's `layout.height`, else 450. */
   height?: number;
-  /** Skip the static PNG (faster; the chart then needs JavaScript to be seen). */
+  /** Render the static PNG (default true). Without it the chart needs JavaScript to be seen. */
   staticImage?: boolean;
+  /**
+   * Inline plotly.js in this output even if an earlier output of the kernel session
+   * already carried it (e.g. after clearing the cell that had it). Default: only the
+   * first chart of the session carries it.
+   */
+  includeLibrary?: boolean;
+}
+
+/** What {@link figureBundle} returns: the bundle and, when the PNG is missing, why. */
+export interface FigureBundleResult {
+  bundle: MimeBundle;
+  /** One-line Spanish note explaining a missing static image. */
+  note?: string;
 }
 
 let libraryEmitted = false;
 
-/** Short text description of a figure: title, traces and points. */
+/** Short text description of a figure: title, then each trace with its number of points. */
 export function describeFigure(figure: PlotlyFigure): string {
   const layoutTitle = figure.layout.title as { text?: string } | string | undefined;
   const title = typeof layoutTitle === 'string' ? layoutTitle : layoutTitle?.text ?? 'Gráfico';
-  const traces = figure.data.map((t) => {
-    const y = (t.y ?? t.x ?? t.values ?? []) as ArrayLike<unknown>;
-    return `${(t.name as string | undefined) ?? t.type ?? 'traza'} (${y.length} puntos)`;
-  });
+  const traces = figure.data
+    .filter((t) => t.showlegend !== false || figure.data.length === 1)
+    .map((t) => {
+      const values = (t.y ?? t.x ?? t.values ?? []) as ArrayLike<unknown>;
+      let points = 0;
+      for (let i = 0; i < values.length; i++) if (values[i] !== null && values[i] !== undefined) points++;
+      return `${(t.name as string | undefined) ?? t.type ?? 'traza'} (${points} puntos)`;
+    });
   return `${title}: ${traces.join(', ')}`;
+}
+
+function layoutSize(figure: PlotlyFigure, key: 'width' | 'height'): number | undefined {
+  const v = figure.layout[key];
+  return typeof v === 'number' && v > 0 ? v : undefined;
+}
+
+/** JSON safe inside a `<script>` element (no `</script>`, no `<!--`). */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 function chartHtml(figure: PlotlyFigure, png: string | undefined, withLibrary: boolean, width: number, height: number): string {
   const id = `rnn-plot-${randomBytes(6).toString('hex')}`;
-  const json = JSON.stringify({ data: figure.data, layout: figure.layout }).replace(/<\//g, '<\\/');
   const img = png
-    ? `<img id="${id}-img" class="rnn-static-plot" alt="${describeFigure(figure).replace(/"/g, '&quot;')}" src="data:image/png;base64,${png}" style="max-width:100%"/>`
+    ? `<img id="${id}-img" class="rnn-static-plot" alt="${escapeAttr(describeFigure(figure))}" src="data:image/png;base64,${png}" style="max-width:100%;height:auto"/>`
     : '';
+  // The live div has no height until the script runs: without JavaScript only the image shows.
   const draw = `<script type="text/javascript">(function () {
-  var fig = ${json};
+  var fig = ${scriptJson({ data: figure.data, layout: figure.layout })};
+  var started = false;
   function draw() {
+    if (started) return true;
     var el = document.getElementById("${id}");
     if (!el || !window.Plotly) return false;
+    started = true;
+    el.style.height = "${height}px";
     window.Plotly.newPlot(el, fig.data, fig.layout, { responsive: true, displaylogo: false }).then(function () {
       var img = document.getElementById("${id}-img"); if (img) img.style.display = "none";
-    });
+    }, function (err) { el.style.height = "0"; if (window.console) console.error("show(): Plotly could not draw the chart", err); });
     return true;
   }
-  if (!draw()) { var n = 0; var t = setInterval(function () { if (draw() || ++n > 200) clearInterval(t); }, 50); }
+  if (!draw()) {
+    window.addEventListener("${PLOTLY_READY_EVENT}", draw);
+    var n = 0; var t = setInterval(function () { if (draw() || ++n > 1200) clearInterval(t); }, 100);
+  }
 })();</script>`;
-  return `${withLibrary ? plotlyLibraryScript() : ''}<div class="rnn-plot" style="max-width:${width}px"><div id="${id}" style="width:100%;height:${height}px"></div>${img}</div>${draw}`;
+  return `${withLibrary ? plotlyLibraryScript() : ''}<div class="rnn-plot" style="max-width:${width}px"><div id="${id}" class="rnn-plot-live" style="width:100%"></div>${img}</div>${draw}`;
 }
 
-/** The MIME bundle `show()` emits (exported for tests and custom displays). */
-export async function figureBundle(figure: PlotlyFigure, options: ShowOptions = {}): Promise<{ bundle: MimeBundle; note?: string }> {
-  if (!figure || !Array.isArray(figure.data) || typeof figure.layout !== 'object') {
+/**
+ * The MIME bundle {@link show} emits (exported for tests and custom displays). The
+ * `text/html` carries plotly.js only while no chart of this process was displayed yet
+ * (or with `includeLibrary`). If Chromium is unavailable the bundle has no `image/png`
+ * and `note` says why.
+ */
+export async function figureBundle(figure: PlotlyFigure, options: ShowOptions = {}): Promise<FigureBundleResult> {
+  if (!figure || !Array.isArray(figure.data) || typeof figure.layout !== 'object' || figure.layout === null) {
     throw new Error('show(figure): figure must be a Plotly figure { data: [...], layout: {...} }, e.g. from lossFigure(...).');
   }
-  const width = options.width ?? 900;
-  const height = options.height ?? 450;
+  const width = options.width ?? layoutSize(figure, 'width') ?? 900;
+  const height = options.height ?? layoutSize(figure, 'height') ?? 450;
   let png: string | undefined;
   let note: string | undefined;
   if (options.staticImage !== false) {
@@ -73,7 +125,7 @@ export async function figureBundle(figure: PlotlyFigure, options: ShowOptions = 
       note = `(sin imagen estática: ${(err as Error).message.split('\n')[0]}; el gráfico interactivo se muestra igualmente)`;
     }
   }
-  const withLibrary = !libraryEmitted;
+  const withLibrary = options.includeLibrary === true || !libraryEmitted;
   const bundle: MimeBundle = {
     'application/vnd.plotly.v1+json': { data: figure.data, layout: figure.layout },
     'text/html': chartHtml(figure, png, withLibrary, width, height),
@@ -83,37 +135,28 @@ export async function figureBundle(figure: PlotlyFigure, options: ShowOptions = 
   return { bundle, note };
 }
 
-type DisplayWriter = (data: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> }) => void;
-
-function tslabWriter(): DisplayWriter | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData?: DisplayWriter };
-    return jupyter.lastWriteDisplayData;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Displays `figure` in the running tslab notebook as one output (see the module note).
- * Outside a notebook it prints the text description. Resolves to nothing, so that
- * `await show(fig)` as a cell's last line does not print the bundle again
- * (use `figureBundle` to get it).
+ * Displays `figure` in the running tslab notebook as one output (see the module note):
+ * `await show(lossFigure(history))`. In a kernel it resolves to `undefined`, so that a
+ * cell ending in `await show(fig)` does not echo the bundle. Outside a kernel it prints
+ * the text description and resolves to the bundle. Never throws because Chromium is
+ * missing: the chart is then interactive only and a one-line note says why.
  */
-export async function show(figure: PlotlyFigure, options: ShowOptions = {}): Promise<void> {
+export async function show(figure: PlotlyFigure, options: ShowOptions = {}): Promise<MimeBundle | undefined> {
   const { bundle, note } = await figureBundle(figure, options);
-  const write = tslabWriter();
+  const write = tslabDisplayWriter();
   if (write) {
     write({ data: bundle, metadata: {}, transient: {} });
     libraryEmitted = true;
-  } else {
-    console.log(bundle['text/plain']);
+    if (note) console.log(note);
+    return undefined;
   }
+  console.log(bundle['text/plain']);
   if (note) console.log(note);
+  return bundle;
 }
 
-/** Forgets that plotly.js was already sent (a new kernel session starts without it). */
+/** Forgets that plotly.js was already sent, so the next chart carries it again. */
 export function resetPlotlyLibrary(): void {
   libraryEmitted = false;
 }

@@ -1,5 +1,12 @@
+import { createRequire } from 'module';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { closeRenderer, correlogramFigure, describeFigure, distributionFigure, figureBundle, hitRateFigure, lossFigure, metricsComparisonFigure, paramCountFigure, predictionFigure, seriesFigure, show, smallMultiplesFigure } from '../../src';
+import { closeRenderer, correlogramFigure, describeFigure, distributionFigure, figureBundle, hitRateFigure, lossFigure, metricsComparisonFigure, paramCountFigure, predictionFigure, resetPlotlyLibrary, seriesFigure, show, smallMultiplesFigure, WEBGL_POINTS } from '../../src';
+import type { DisplayContent } from '../../src';
+
+const pngSize = (b64: string) => {
+  const b = Buffer.from(b64, 'base64');
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+};
 
 afterAll(async () => {
   await closeRenderer();
@@ -29,6 +36,7 @@ describe('figure builders', () => {
   });
   it('hit rates in percent, correlogram band, distribution mean, comparison, parameters, small multiples', () => {
     expect(hitRateFigure({ m: { margins: [0.02, 0.05], rates: [0.5, 0.9] } }).data[0]).toMatchObject({ x: [2, 5], y: [50, 90] });
+    expect(hitRateFigure({ m: { margins: [2, 5], rates: [50, 90] } }).data[0]).toMatchObject({ x: [2, 5], y: [50, 90] });
     const c = correlogramFigure([1, 0.5, 0.2], 0.1);
     expect(c.data[0].y).toEqual([0.1, 0.1, 0.1, -0.1, -0.1, -0.1]);
     const d = distributionFigure([1, 2, 3, 6]);
@@ -36,6 +44,14 @@ describe('figure builders', () => {
     expect(metricsComparisonFigure({ a: { MSE: 1 }, b: { MSE: 2 } }).data[0]).toMatchObject({ x: ['a', 'b'], y: [1, 2] });
     expect(paramCountFigure([5, 10], { densa: [100, 200] }).data[0]).toMatchObject({ x: [5, 10], y: [100, 200] });
     expect(smallMultiplesFigure([0, 1], { a: [1, 2], b: [3, 4], c: [5, 6] }).layout.grid).toEqual({ rows: 2, columns: 2, pattern: 'independent' });
+  });
+  it('SVG lines by default, WebGL only for large figures or on request', () => {
+    const small = Array.from({ length: 100 }, (_, i) => i);
+    const big = Array.from({ length: WEBGL_POINTS + 1 }, (_, i) => i);
+    expect(seriesFigure(small, small).data[0].type).toBe('scatter');
+    expect(seriesFigure(big, big).data[0].type).toBe('scattergl');
+    expect(seriesFigure(big, big, { webgl: false }).data[0].type).toBe('scatter');
+    expect(predictionFigure({ x: small, y: small }, { test: { x: small, predicted: small } }, { webgl: true }).data.map((t) => t.type)).toEqual(['scattergl', 'scattergl']);
   });
 });
 
@@ -50,8 +66,9 @@ describe('show() bundle', () => {
     expect(html).not.toMatch(/<script[^>]*\ssrc=/); // the library is inlined, never loaded from a URL
     expect(first.bundle['text/plain']).toBe('Prueba: serie (3 puntos)');
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    await show(fig); // outside a kernel: prints the description
+    const returned = await show(fig); // outside a kernel: prints the description, returns the bundle
     expect(log.mock.calls[0][0]).toBe('Prueba: serie (3 puntos)');
+    expect(returned?.['text/plain']).toBe('Prueba: serie (3 puntos)');
     log.mockRestore();
   });
   it('still returns an interactive bundle, with a note, when Chromium is unavailable', async () => {
@@ -68,8 +85,38 @@ describe('show() bundle', () => {
       await closeRenderer();
     }
   });
+  it('in a tslab kernel: one display output with all four MIME types, plotly.js in the first only, nothing echoed', async () => {
+    // A stand-in for the kernel's tslab/dist/jupyter module, as tslab sets it during a cell.
+    const req = createRequire(import.meta.url);
+    const fake = '/fake/node_modules/tslab/dist/jupyter.js';
+    const written: DisplayContent[] = [];
+    req.cache[fake] = { id: fake, filename: fake, loaded: true, exports: { lastWriteDisplayData: (c: DisplayContent) => written.push(c) } } as unknown as NodeJS.Module;
+    resetPlotlyLibrary();
+    try {
+      const xs = [0, 1, 2, 3];
+      const grid = smallMultiplesFigure(xs, { a: xs, b: xs, c: xs, d: xs, e: xs });
+      expect(await show(grid)).toBeUndefined();
+      expect(await show(lossFigure({ history: { loss: [1, 0.5] } }))).toBeUndefined();
+      expect(written).toHaveLength(2);
+      expect(Object.keys(written[0].data).sort()).toEqual(['application/vnd.plotly.v1+json', 'image/png', 'text/html', 'text/plain']);
+      const html = written.map((w) => w.data['text/html'] as string);
+      expect(html[0]).toContain('plotly.js v2');
+      expect(html[1]).not.toContain('plotly.js v2');
+      expect(html[1].length).toBeLessThan(200_000);
+      expect(html[1]).toContain('rnn-plotly-ready'); // waits for the library instead of failing
+      // the live chart has no height before its script runs: no blank box without JavaScript
+      expect(html[0]).toMatch(/class="rnn-plot-live" style="width:100%"><\/div>/);
+      // the static image takes the figure's own height (3 rows of small multiples)
+      expect(pngSize(written[0].data['image/png'] as string)).toEqual({ width: 900, height: grid.layout.height });
+      expect((await figureBundle(grid, { includeLibrary: true })).bundle['text/html']).toContain('plotly.js v2');
+    } finally {
+      delete req.cache[fake];
+      resetPlotlyLibrary();
+    }
+  });
   it('rejects something that is not a figure', async () => {
     expect(describeFigure({ data: [], layout: {} })).toBe('Gráfico: ');
+    expect(describeFigure(correlogramFigure([1, 0.5], 0.2, { title: 'ACF' }))).toBe('ACF: Banda 95 % (4 puntos), correlación (2 puntos)');
     await expect(figureBundle({} as never)).rejects.toThrow(/figure must be a Plotly figure/);
   });
 });
