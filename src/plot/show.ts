@@ -31,9 +31,9 @@ export interface ShowOptions {
   /** Render the static PNG (default true). Without it the chart needs JavaScript to be seen. */
   staticImage?: boolean;
   /**
-   * Inline plotly.js in this output even if an earlier output of the kernel session
-   * already carried it (e.g. after clearing the cell that had it). Default: only the
-   * first chart of the session carries it.
+   * `true`: inline plotly.js in this output even if an earlier output of the kernel
+   * session already carried it (e.g. after clearing the cell that had it); `false`: never.
+   * Default: only the first chart of the session carries it.
    */
   includeLibrary?: boolean;
 }
@@ -111,6 +111,11 @@ function chartHtml(figure: PlotlyFigure, png: string | undefined, withLibrary: b
  * and `note` says why.
  */
 export async function figureBundle(figure: PlotlyFigure, options: ShowOptions = {}): Promise<FigureBundleResult> {
+  const { bundle, note } = await buildBundle(figure, options);
+  return note === undefined ? { bundle } : { bundle, note };
+}
+
+async function buildBundle(figure: PlotlyFigure, options: ShowOptions): Promise<FigureBundleResult & { withLibrary: boolean }> {
   if (!figure || !Array.isArray(figure.data) || typeof figure.layout !== 'object' || figure.layout === null) {
     throw new Error('show(figure): figure must be a Plotly figure { data: [...], layout: {...} }, e.g. from lossFigure(...).');
   }
@@ -125,14 +130,14 @@ export async function figureBundle(figure: PlotlyFigure, options: ShowOptions = 
       note = `(sin imagen estática: ${(err as Error).message.split('\n')[0]}; el gráfico interactivo se muestra igualmente)`;
     }
   }
-  const withLibrary = options.includeLibrary === true || !libraryEmitted;
+  const withLibrary = options.includeLibrary ?? !libraryEmitted;
   const bundle: MimeBundle = {
     'application/vnd.plotly.v1+json': { data: figure.data, layout: figure.layout },
     'text/html': chartHtml(figure, png, withLibrary, width, height),
     'text/plain': describeFigure(figure),
   };
   if (png) bundle['image/png'] = png;
-  return { bundle, note };
+  return { bundle, note, withLibrary };
 }
 
 /**
@@ -143,11 +148,11 @@ export async function figureBundle(figure: PlotlyFigure, options: ShowOptions = 
  * missing: the chart is then interactive only and a one-line note says why.
  */
 export async function show(figure: PlotlyFigure, options: ShowOptions = {}): Promise<MimeBundle | undefined> {
-  const { bundle, note } = await figureBundle(figure, options);
+  const { bundle, note, withLibrary } = await buildBundle(figure, options);
   const write = tslabDisplayWriter();
   if (write) {
     write({ data: bundle, metadata: {}, transient: {} });
-    libraryEmitted = true;
+    if (withLibrary) libraryEmitted = true;
     if (note) console.log(note);
     return undefined;
   }
