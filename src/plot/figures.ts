@@ -180,9 +180,10 @@ export function correlogramFigure(values: NumberSeries, band: number | NumberSer
 
 /** Histogram and boxplot of a sample with its mean marked. */
 export function distributionFigure(values: NumberSeries, texts: FigureTexts & { bins?: number } = {}): PlotlyFigure {
-  const v = toPlain(values).filter((x) => x !== null);
-  if (v.length === 0) throw new Error('distributionFigure: values is empty; pass the series to describe.');
-  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const finite = Array.from(values).filter((x) => Number.isFinite(x));
+  if (finite.length === 0) throw new Error('distributionFigure: values has no finite number; pass the series to describe.');
+  const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+  const v = toPlain(finite);
   const data = [
     { type: 'histogram', x: v, nbinsx: texts.bins ?? 40, name: 'Histograma', xaxis: 'x', yaxis: 'y', marker: { color: '#1f77b4' } },
     { type: 'box', x: v, name: 'Caja', xaxis: 'x', yaxis: 'y2', boxmean: true, marker: { color: '#ff7f0e' } },

@@ -39,7 +39,8 @@ describe('figure builders', () => {
     expect(hitRateFigure({ m: { margins: [2, 5], rates: [50, 90] } }).data[0]).toMatchObject({ x: [2, 5], y: [50, 90] });
     const c = correlogramFigure([1, 0.5, 0.2], 0.1);
     expect(c.data[0].y).toEqual([0.1, 0.1, 0.1, -0.1, -0.1, -0.1]);
-    const d = distributionFigure([1, 2, 3, 6]);
+    expect(seriesFigure([0, 1, 2], [0.1 + 0.2, NaN, 1234.56789012]).data[0].y).toEqual([0.3, null, 1234.568]); // 7 digits, gaps
+    const d = distributionFigure([1, 2, 3, 6, NaN]);
     expect(d.data[2].name).toBe('Media = 3.000');
     expect(metricsComparisonFigure({ a: { MSE: 1 }, b: { MSE: 2 } }).data[0]).toMatchObject({ x: ['a', 'b'], y: [1, 2] });
     expect(paramCountFigure([5, 10], { densa: [100, 200] }).data[0]).toMatchObject({ x: [5, 10], y: [100, 200] });
