@@ -7,7 +7,7 @@ export type { PlotlyFigure, NumberSeries } from './figure';
 export { show, figureBundle, describeFigure, resetPlotlyLibrary } from './show';
 export type { ShowOptions, MimeBundle, FigureBundleResult } from './show';
 export { renderPng, closeRenderer, chromiumPath, CHROMIUM_FLAGS, RENDERER_IDLE_MS } from './render';
-export { plotlyScriptPath, PLOTLY_READY_EVENT } from './library';
+export { plotlyScriptPath, PLOTLY_READY_EVENT, PLOTLY_LOCALE_ES } from './library';
 export { tslabDisplayWriter } from './kernel';
 export type { DisplayWriter, DisplayContent } from './kernel';
 export {

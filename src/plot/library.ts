@@ -22,3 +22,45 @@ export function plotlyLibraryScript(): string {
     `try { window.dispatchEvent(new Event("${PLOTLY_READY_EVENT}")); } catch (e) {}</script>`
   );
 }
+
+/**
+ * A Spanish Plotly locale (month and day names on date axes, modebar tooltips). The
+ * decimal mark stays a point, as in the numbers the notebooks print; thousands are
+ * separated by a thin space, which reads the same in Spanish and English.
+ */
+export const PLOTLY_LOCALE_ES = {
+  moduleType: 'locale',
+  name: 'es',
+  dictionary: {
+    Autoscale: 'Autoescalar',
+    'Box Select': 'Seleccionar rectángulo',
+    'Download plot as a png': 'Descargar como PNG',
+    'Lasso Select': 'Seleccionar con lazo',
+    Pan: 'Desplazar',
+    'Reset axes': 'Restablecer ejes',
+    'Toggle Spike Lines': 'Líneas de referencia',
+    Zoom: 'Zoom',
+    'Zoom in': 'Acercar',
+    'Zoom out': 'Alejar',
+    'Show closest data on hover': 'Mostrar el dato más cercano',
+    'Compare data on hover': 'Comparar datos al pasar el ratón',
+  },
+  format: {
+    days: ['domingo', 'lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado'],
+    shortDays: ['dom', 'lun', 'mar', 'mié', 'jue', 'vie', 'sáb'],
+    months: ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'],
+    shortMonths: ['ene', 'feb', 'mar', 'abr', 'may', 'jun', 'jul', 'ago', 'sep', 'oct', 'nov', 'dic'],
+    periods: ['AM', 'PM'],
+    dateTime: '%A, %e de %B de %Y, %X',
+    date: '%d/%m/%Y',
+    time: '%H:%M:%S',
+    decimal: '.',
+    thousands: '\u2009',
+    grouping: [3],
+    currency: ['', ' €'],
+    year: '%Y',
+    month: '%b %Y',
+    dayMonth: '%e %b',
+    dayMonthYear: '%e %b %Y',
+  },
+} as const;

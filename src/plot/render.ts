@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import { tslabDisplayWriter } from './kernel';
-import { plotlyScriptPath } from './library';
+import { PLOTLY_LOCALE_ES, plotlyScriptPath } from './library';
 import type { PlotlyFigure } from './figure';
 
 /** Chromium flags that work offline in this sandbox (design.md §3). */
@@ -67,6 +67,7 @@ async function openRenderer(): Promise<Renderer> {
     await page.route(/^(?!data:|about:)/, (route) => route.abort());
     await page.setContent('<!doctype html><html><body></body></html>');
     await page.addScriptTag({ content: fs.readFileSync(plotlyScriptPath(), 'utf8') });
+    await page.addScriptTag({ content: `Plotly.register(${JSON.stringify(PLOTLY_LOCALE_ES)});` });
     return { page, close: () => browser.close() };
   } catch (err) {
     await browser.close().catch(() => undefined);
@@ -108,7 +109,7 @@ async function draw(page: PageLike, figure: PlotlyFigure, width: number, height:
   const url = await page.evaluate(
     async (arg: { fig: PlotlyFigure; width: number; height: number }) => {
       const P = (globalThis as unknown as { Plotly: { toImage: (f: unknown, o: unknown) => Promise<string> } }).Plotly;
-      return P.toImage({ data: arg.fig.data, layout: arg.fig.layout }, { format: 'png', width: arg.width, height: arg.height });
+      return P.toImage({ data: arg.fig.data, layout: arg.fig.layout, config: { locale: 'es' } }, { format: 'png', width: arg.width, height: arg.height });
     },
     { fig: figure, width, height },
   );

@@ -16,7 +16,7 @@
 import { randomBytes } from 'crypto';
 import type { PlotlyFigure } from './figure';
 import { tslabDisplayWriter } from './kernel';
-import { plotlyLibraryScript, PLOTLY_READY_EVENT } from './library';
+import { plotlyLibraryScript, PLOTLY_LOCALE_ES, PLOTLY_READY_EVENT } from './library';
 import { renderPng } from './render';
 
 /** A Jupyter MIME bundle: MIME type → content. */
@@ -91,7 +91,8 @@ function chartHtml(figure: PlotlyFigure, png: string | undefined, withLibrary: b
     if (!el || !window.Plotly) return false;
     started = true;
     el.style.height = "${height}px";
-    window.Plotly.newPlot(el, fig.data, fig.layout, { responsive: true, displaylogo: false }).then(function () {
+    try { window.Plotly.register(${scriptJson(PLOTLY_LOCALE_ES)}); } catch (e) {}
+    window.Plotly.newPlot(el, fig.data, fig.layout, { responsive: true, displaylogo: false, locale: "es" }).then(function () {
       var img = document.getElementById("${id}-img"); if (img) img.style.display = "none";
     }, function (err) { el.style.height = "0"; if (window.console) console.error("show(): Plotly could not draw the chart", err); });
     return true;

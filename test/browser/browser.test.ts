@@ -100,7 +100,8 @@ describe.skipIf(skip)('charts in a real browser', () => {
   it('a chart whose output renders before the one carrying plotly.js still draws', { timeout: 120_000 }, async () => {
     const exe = chromiumPath();
     if (!exe) throw new Error('Chromium is required for the browser test: apt-get install chromium (or set RNN_CHROMIUM, or RNN_SKIP_BROWSER=1 to skip).');
-    const withLib = (await figureBundle(seriesFigure([0, 1, 2], [1, 3, 2]), { staticImage: false, includeLibrary: true })).bundle['text/html'] as string;
+    const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)));
+    const withLib = (await figureBundle(seriesFigure(days, days.map((_, i) => Math.sin(i / 9))), { staticImage: false, includeLibrary: true })).bundle['text/html'] as string;
     const without = (await figureBundle(lossFigure({ history: { loss: [1, 0.5], val_loss: [1.2, 0.6] } }), { staticImage: false, includeLibrary: false })).bundle['text/html'] as string;
     await closeRenderer();
     expect(without).not.toContain('plotly.js v2');
@@ -117,6 +118,8 @@ describe.skipIf(skip)('charts in a real browser', () => {
       await page.goto(`file://${file}`);
       await page.waitForFunction(() => document.querySelectorAll('.rnn-plot .js-plotly-plot g.trace').length === 3, undefined, { timeout: 30_000 });
       expect(errors).toEqual([]);
+      const ticks = await page.$$eval('.xtick text', (els) => els.map((e) => e.textContent ?? '').join(' '));
+      expect(ticks).toMatch(/ene|feb/); // Spanish month names on date axes
     } finally {
       await browser.close();
     }
