@@ -32,7 +32,7 @@ describe.skipIf(skip)('charts in a real browser', () => {
       'await show(seriesFigure(xs, { coseno: xs.map((i) => Math.cos(i / 10)) }));',
       'report({ graficos: 10 });',
     ]);
-    const run = runNotebooks([nb]);
+    const run = await runNotebooks([nb]);
     if (run.status !== 0) console.error(run.stdout + run.stderr);
     expect(run.status).toBe(0);
     const html = path.join(run.outDir, 'graficos.html');

@@ -9,10 +9,10 @@ const dir = path.join(root, 'notebooks');
 const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
 
 describe('notebooks in quick mode', () => {
-  it('finds the notebooks', () => {
+  it('finds the notebooks', async () => {
     expect(notebooks.length).toBeGreaterThan(0);
   });
-  it('are committed without outputs', () => {
+  it('are committed without outputs', async () => {
     for (const f of notebooks) {
       const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
       for (const cell of nb.cells) {
@@ -23,8 +23,8 @@ describe('notebooks in quick mode', () => {
     }
   });
   for (const f of notebooks) {
-    it(`runs ${f}`, { timeout: 20 * 60_000 }, () => {
-      const r = runNotebooks([path.join(dir, f)], { RNN_QUICK: '1' });
+    it(`runs ${f}`, { timeout: 20 * 60_000 }, async () => {
+      const r = await runNotebooks([path.join(dir, f)], { RNN_QUICK: '1' });
       if (r.status !== 0) console.error(r.stdout + r.stderr);
       expect(r.stdout).toContain('1 passed, 0 failed');
       expect(r.status).toBe(0);

@@ -9,13 +9,13 @@ const lib = JSON.stringify(path.join(root, 'dist'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-nb-'));
 
 describe('notebook runner', () => {
-  it('runs a passing notebook: numbered cells, collapsed progress line, html, metrics, summary', () => {
+  it('runs a passing notebook: numbered cells, collapsed progress line, html, metrics, summary', async () => {
     const nb = writeNotebook(tmp, 'ok', [
       `import { report } from ${lib};\nconsole.log("hola");`,
       'process.stdout.write("época 1/3\\répoca 2/3\\répoca 3/3\\n"); console.log("fin");',
       'report({ mse: 0.5 });',
     ]);
-    const r = runNotebooks([nb]);
+    const r = await runNotebooks([nb]);
     expect(r.stdout).toContain('1 passed, 0 failed');
     expect(r.status).toBe(0);
     const out = JSON.parse(fs.readFileSync(path.join(r.outDir, 'ok.ipynb'), 'utf8'));
@@ -28,9 +28,9 @@ describe('notebook runner', () => {
     expect(summary.notebooks[0]).toMatchObject({ notebook: 'ok', status: 'passed', cells: 3, metrics: { mse: 0.5 } });
   });
 
-  it('fails on a type error and prints the real message', () => {
+  it('fails on a type error and prints the real message', async () => {
     const nb = writeNotebook(tmp, 'type-error', ['const x: number = "texto";', 'console.log("never")']);
-    const r = runNotebooks([nb]);
+    const r = await runNotebooks([nb]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("Type 'string' is not assignable to type 'number'");
     expect(r.stderr).toContain('const x: number = "texto";');
@@ -39,31 +39,31 @@ describe('notebook runner', () => {
     expect(text(partial.cells[0].outputs[0].text)).toContain('not assignable');
   });
 
-  it('fails on a thrown exception with its message', () => {
+  it('fails on a thrown exception with its message', async () => {
     const nb = writeNotebook(tmp, 'throws', ['console.log(1)', 'throw new Error("fallo de prueba")']);
-    const r = runNotebooks([nb]);
+    const r = await runNotebooks([nb]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('Error: fallo de prueba');
     expect(r.stderr).toMatch(/cell 2 failed/);
   });
 
-  it('catches an error thrown asynchronously after the cell returned', () => {
+  it('catches an error thrown asynchronously after the cell returned', async () => {
     const nb = writeNotebook(tmp, 'late', ['setTimeout(() => { throw new Error("error tardío") }, 10); 1', 'console.log("after")']);
-    const r = runNotebooks([nb]);
+    const r = await runNotebooks([nb]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('asynchronously');
     expect(r.stderr).toContain('error tardío');
   });
 
-  it('fails a notebook that never calls report()', () => {
+  it('fails a notebook that never calls report()', async () => {
     const nb = writeNotebook(tmp, 'no-report', ['1 + 1']);
-    const r = runNotebooks([nb]);
+    const r = await runNotebooks([nb]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('did not call report');
   });
 
-  it('says which notebook does not exist', () => {
-    const r = runNotebooks([path.join(tmp, 'missing.ipynb')]);
+  it('says which notebook does not exist', async () => {
+    const r = await runNotebooks([path.join(tmp, 'missing.ipynb')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('no such notebook');
   });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -21,17 +21,25 @@ export interface RunResult {
   outDir: string;
 }
 
-/** Runs `node scripts/run-notebooks.js <notebooks>` with a fresh out dir. */
-export function runNotebooks(notebooks: string[], env: Record<string, string> = {}): RunResult {
+/**
+ * Runs `node scripts/run-notebooks.js <notebooks>` with a fresh out dir. Asynchronous, so the
+ * vitest worker keeps answering its RPC while a long notebook runs.
+ */
+export function runNotebooks(notebooks: string[], env: Record<string, string> = {}): Promise<RunResult> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-out-'));
   const dataDir = dataDirForTests();
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-notebooks.js'), ...notebooks], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, RNN_OUT_DIR: outDir, ...(dataDir ? { RNN_DATA_DIR: dataDir } : {}), ...env },
-    maxBuffer: 64 * 1024 * 1024,
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'scripts', 'run-notebooks.js'), ...notebooks], {
+      cwd: root,
+      env: { ...process.env, RNN_OUT_DIR: outDir, ...(dataDir ? { RNN_DATA_DIR: dataDir } : {}), ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr, outDir }));
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, outDir };
 }
 
 /** Writes a throwaway tslab notebook with the given code cells. */
