@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import { tslabDisplayWriter } from './kernel';
 import { PLOTLY_LOCALE_ES, plotlyScriptPath } from './library';
+import { encodeIndexedPng } from './png';
 import type { PlotlyFigure } from './figure';
 
 /** Chromium flags that work offline in this sandbox (design.md §3). */
@@ -105,15 +106,73 @@ export async function renderPng(figure: PlotlyFigure, width = 900, height = 450)
   }
 }
 
+interface Rendered {
+  png: string;
+  /** Present when the picture could be reduced to 256 colours: palette (0xRRGGBB) and base64 indices. */
+  indexed?: { palette: number[]; indices: string };
+}
+
 async function draw(page: PageLike, figure: PlotlyFigure, width: number, height: number): Promise<string> {
-  const url = await page.evaluate(
-    async (arg: { fig: PlotlyFigure; width: number; height: number }) => {
-      const P = (globalThis as unknown as { Plotly: { toImage: (f: unknown, o: unknown) => Promise<string> } }).Plotly;
-      return P.toImage({ data: arg.fig.data, layout: arg.fig.layout, config: { locale: 'es' } }, { format: 'png', width: arg.width, height: arg.height });
+  const r = await page.evaluate(
+    async (arg: { fig: PlotlyFigure; width: number; height: number }): Promise<Rendered> => {
+      // Browser code (no DOM types in this project's lib): Plotly's PNG, then its pixels
+      // composited on white and reduced to the 256 most frequent colours.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const g = globalThis as any;
+      const url: string = await g.Plotly.toImage({ data: arg.fig.data, layout: arg.fig.layout, config: { locale: 'es' } }, { format: 'png', width: arg.width, height: arg.height });
+      const png = url.replace(/^data:image\/png;base64,/, '');
+      try {
+        const img = new g.Image();
+        img.src = url;
+        await img.decode();
+        const canvas = g.document.createElement('canvas');
+        canvas.width = arg.width;
+        canvas.height = arg.height;
+        const ctx = canvas.getContext('2d');
+        ctx.fillStyle = '#ffffff';
+        ctx.fillRect(0, 0, arg.width, arg.height);
+        ctx.drawImage(img, 0, 0);
+        const px: Uint8ClampedArray = ctx.getImageData(0, 0, arg.width, arg.height).data;
+        const n = arg.width * arg.height;
+        const counts = new Map<number, number>();
+        for (let i = 0; i < n; i++) {
+          const c = (px[4 * i] << 16) | (px[4 * i + 1] << 8) | px[4 * i + 2];
+          counts.set(c, (counts.get(c) ?? 0) + 1);
+        }
+        const palette = Array.from(counts.entries()).sort((a, b) => b[1] - a[1]).slice(0, 256).map((e) => e[0]);
+        const slot = new Map<number, number>();
+        palette.forEach((c, i) => slot.set(c, i));
+        const nearest = (c: number): number => {
+          let best = 0;
+          let bestD = Infinity;
+          const r0 = c >> 16, g0 = (c >> 8) & 255, b0 = c & 255;
+          for (let i = 0; i < palette.length; i++) {
+            const p = palette[i];
+            const dr = (p >> 16) - r0, dg = ((p >> 8) & 255) - g0, db = (p & 255) - b0;
+            const d = 2 * dr * dr + 4 * dg * dg + 3 * db * db;
+            if (d < bestD) { bestD = d; best = i; }
+          }
+          slot.set(c, best);
+          return best;
+        };
+        const idx = new Uint8Array(n);
+        for (let i = 0; i < n; i++) {
+          const c = (px[4 * i] << 16) | (px[4 * i + 1] << 8) | px[4 * i + 2];
+          const s = slot.get(c);
+          idx[i] = s === undefined ? nearest(c) : s;
+        }
+        let bin = '';
+        for (let i = 0; i < n; i += 0x8000) bin += String.fromCharCode.apply(null, Array.from(idx.subarray(i, i + 0x8000)));
+        return { png, indexed: { palette, indices: g.btoa(bin) } };
+      } catch {
+        return { png };
+      }
     },
     { fig: figure, width, height },
   );
-  return url.replace(/^data:image\/png;base64,/, '');
+  if (!r.indexed) return r.png;
+  const small = encodeIndexedPng(width, height, r.indexed.palette, new Uint8Array(Buffer.from(r.indexed.indices, 'base64'))).toString('base64');
+  return small.length < r.png.length ? small : r.png;
 }
 
 /** Closes the rendering browser now (tests; otherwise it closes by itself, see the module note). */

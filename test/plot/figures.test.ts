@@ -121,3 +121,25 @@ describe('show() bundle', () => {
     await expect(figureBundle({} as never)).rejects.toThrow(/figure must be a Plotly figure/);
   });
 });
+
+describe('indexed PNG', () => {
+  it('writes valid chunks (CRC as zlib computes it) holding the palette and the indices', async () => {
+    const { encodeIndexedPng } = await import('../../src/plot/png');
+    const zlib = await import('zlib');
+    const png = encodeIndexedPng(3, 2, [0xffffff, 0x1f77b4], Uint8Array.from([0, 1, 0, 1, 1, 0]));
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const chunks: Record<string, Buffer> = {};
+    for (let at = 8; at < png.length; ) {
+      const len = png.readUInt32BE(at);
+      const type = png.toString('latin1', at + 4, at + 8);
+      expect(png.readUInt32BE(at + 8 + len)).toBe(zlib.crc32(png.subarray(at + 4, at + 8 + len)));
+      chunks[type] = png.subarray(at + 8, at + 8 + len);
+      at += 12 + len;
+    }
+    expect(Object.keys(chunks)).toEqual(['IHDR', 'PLTE', 'IDAT', 'IEND']);
+    expect([chunks.IHDR.readUInt32BE(0), chunks.IHDR.readUInt32BE(4), chunks.IHDR[8], chunks.IHDR[9]]).toEqual([3, 2, 8, 3]);
+    expect([...chunks.PLTE]).toEqual([255, 255, 255, 0x1f, 0x77, 0xb4]);
+    expect([...zlib.inflateSync(chunks.IDAT)]).toEqual([0, 0, 1, 0, 0, 1, 1, 0]);
+    expect(() => encodeIndexedPng(2, 2, [0], new Uint8Array(3))).toThrow(/3 indices for 2×2 pixels/);
+  });
+});
