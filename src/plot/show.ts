@@ -149,7 +149,18 @@ async function buildBundle(figure: PlotlyFigure, options: ShowOptions): Promise<
  * missing: the chart is then interactive only and a one-line note says why.
  */
 export async function show(figure: PlotlyFigure, options: ShowOptions = {}): Promise<MimeBundle | undefined> {
-  const { bundle, note, withLibrary } = await buildBundle(figure, options);
+  const inKernel = tslabDisplayWriter() !== undefined;
+  // Claimed before the (slow) rendering, so that charts shown concurrently carry the library once.
+  const claim = inKernel && options.includeLibrary === undefined && !libraryEmitted;
+  if (claim) libraryEmitted = true;
+  let built: FigureBundleResult & { withLibrary: boolean };
+  try {
+    built = await buildBundle(figure, inKernel && options.includeLibrary === undefined ? { ...options, includeLibrary: claim } : options);
+  } catch (err) {
+    if (claim) libraryEmitted = false;
+    throw err;
+  }
+  const { bundle, note, withLibrary } = built;
   const write = tslabDisplayWriter();
   if (write) {
     write({ data: bundle, metadata: {}, transient: {} });
@@ -157,6 +168,7 @@ export async function show(figure: PlotlyFigure, options: ShowOptions = {}): Pro
     if (note) console.log(note);
     return undefined;
   }
+  if (claim) libraryEmitted = false;
   console.log(bundle['text/plain']);
   if (note) console.log(note);
   return bundle;

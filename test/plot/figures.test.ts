@@ -110,6 +110,11 @@ describe('show() bundle', () => {
       // the static image takes the figure's own height (3 rows of small multiples)
       expect(pngSize(written[0].data['image/png'] as string)).toEqual({ width: 900, height: grid.layout.height });
       expect((await figureBundle(grid, { includeLibrary: true })).bundle['text/html']).toContain('plotly.js v2');
+      // charts shown concurrently after a reset: still exactly one carries the library
+      resetPlotlyLibrary();
+      written.length = 0;
+      await Promise.all([show(grid, { staticImage: false }), show(grid, { staticImage: false }), show(grid, { staticImage: false })]);
+      expect(written.filter((w) => (w.data['text/html'] as string).includes('plotly.js v2'))).toHaveLength(1);
     } finally {
       delete req.cache[fake];
       resetPlotlyLibrary();
