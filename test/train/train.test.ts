@@ -47,6 +47,17 @@ describe.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])('train() with the %s engi
   });
 });
 
+describe('many-to-many (returnSequences)', () => {
+  it.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])("trains seed 004's LSTM returning sequences end to end (%s)", async (engine) => {
+    const seq = lagWindows(sine, 3, { layout: 'features', sequenceTargets: true });
+    const m = buildModel('lstm', { steps: 1, features: 3, units: [4], returnSequences: true, seed: 2 });
+    expect(m.outputs[0].shape).toEqual([null, 1, 1]);
+    const h = await train(m, seq, { ...quiet, engine, epochs: engine === 'fast' ? 10 : 3, batchSize: 10, learningRate: 0.02 });
+    expect(h.history.loss[h.history.loss.length - 1]).toBeLessThan(h.history.loss[0]);
+    expect(predictWindows(m, seq)).toHaveLength(seq.x.shape[0]);
+  });
+});
+
 describe('engine choice', () => {
   it('falls back to tfjs once, saying why, for what the engine cannot train', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
