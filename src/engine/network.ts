@@ -28,18 +28,43 @@ function activationOf(config: Record<string, unknown>, key: string, layer: strin
 /** Thrown while reading a model the engine cannot train; the message is the reason. */
 export class Unsupported extends Error {}
 
-interface Built {
-  layers: FusedLayer[];
-  /** tfjs layer owning each fused layer's params (for reading/writing weights). */
-  owners: Array<{ tfLayer: tfTypes.layers.Layer; fused: FusedLayer }>;
+/** A fused layer described as plain data (it can cross to a worker thread). */
+export type LayerSpec =
+  | { type: 'elman' | 'lstm' | 'gru'; inSize: number; units: number; returnSequences: boolean; act: Activation; rec: Activation }
+  | { type: 'jordan'; inSize: number; units: number[]; outputs: number; returnSequences: boolean; act: Activation; outAct: Activation }
+  | { type: 'dense'; inSize: number; units: number; act: Activation }
+  | { type: 'flatten'; inSize: number; steps: number };
+
+/** The architecture the engine trains: input shape and layers. */
+export interface NetworkSpec {
   steps: number;
   features: number;
-  outSteps: number;
-  outputs: number;
+  layers: LayerSpec[];
 }
 
-/** Reads the architecture of `model`; throws `Unsupported` with a reason. */
-export function readArchitecture(model: tfTypes.LayersModel): Built {
+/** Builds the fused layer of a spec. */
+export function layerFromSpec(s: LayerSpec): FusedLayer {
+  switch (s.type) {
+    case 'elman':
+      return new ElmanLayer(s.inSize, s.units, s.returnSequences, s.act);
+    case 'lstm':
+      return new LSTMLayer(s.inSize, s.units, s.returnSequences, s.act, s.rec);
+    case 'gru':
+      return new GRULayer(s.inSize, s.units, s.returnSequences, s.act, s.rec);
+    case 'jordan':
+      return new JordanLayer(s.inSize, s.units, s.outputs, s.returnSequences, s.act, s.outAct);
+    case 'dense':
+      return new DenseLayer(s.inSize, s.units, s.act);
+    case 'flatten':
+      return new FlattenLayer(s.inSize, s.steps);
+  }
+}
+
+/**
+ * Reads the architecture of `model` as a spec, with the tfjs layer behind each spec layer;
+ * throws `Unsupported` with a reason.
+ */
+export function readArchitecture(model: tfTypes.LayersModel): { spec: NetworkSpec; tfLayers: tfTypes.layers.Layer[] } {
   const inShape = model.inputs[0].shape;
   if (inShape.length !== 3 || inShape[1] === null || inShape[2] === null) {
     throw new Unsupported(`the input shape ${JSON.stringify(inShape)} is not [batch, steps, features] with fixed steps`);
@@ -48,8 +73,8 @@ export function readArchitecture(model: tfTypes.LayersModel): Built {
   const features = inShape[2] as number;
   let T = steps;
   let size = features;
-  const layers: FusedLayer[] = [];
-  const owners: Built['owners'] = [];
+  const layers: LayerSpec[] = [];
+  const tfLayers: tfTypes.layers.Layer[] = [];
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     const c = layer.getConfig() as Record<string, unknown>;
@@ -60,83 +85,80 @@ export function readArchitecture(model: tfTypes.LayersModel): Built {
     if ((c.kernelRegularizer || c.recurrentRegularizer || c.biasRegularizer || c.activityRegularizer) && cls !== 'RNN') {
       throw new Unsupported(`layer ${layer.name} has a regularizer set in the model (use the l2 option of train() instead)`);
     }
-    let fused: FusedLayer;
+    let spec: LayerSpec;
     if (cls === 'SimpleRNN' || cls === 'LSTM' || cls === 'GRU') {
-      if (T !== steps && T === 1 && layers.length) throw new Unsupported(`layer ${layer.name} follows a layer that does not return sequences`);
-      const units = c.units as number;
-      const act = activationOf(c, 'activation', layer.name);
-      const rs = !!c.returnSequences;
-      if (cls === 'SimpleRNN') fused = new ElmanLayer(size, units, rs, act);
-      else if (cls === 'LSTM') fused = new LSTMLayer(size, units, rs, act, activationOf(c, 'recurrentActivation', layer.name));
-      else {
-        if (c.resetAfter) throw new Unsupported(`layer ${layer.name} uses resetAfter`);
-        fused = new GRULayer(size, units, rs, act, activationOf(c, 'recurrentActivation', layer.name));
-      }
+      if (c.resetAfter) throw new Unsupported(`layer ${layer.name} uses resetAfter`);
+      const type = cls === 'SimpleRNN' ? 'elman' : cls === 'LSTM' ? 'lstm' : 'gru';
+      const rec = type === 'elman' ? 'sigmoid' : activationOf(c, 'recurrentActivation', layer.name);
+      spec = { type, inSize: size, units: c.units as number, returnSequences: !!c.returnSequences, act: activationOf(c, 'activation', layer.name), rec };
     } else if (cls === 'RNN') {
       const cell = (layer as unknown as { cell: tfTypes.layers.Layer }).cell;
       if (!cell || cell.getClassName() !== 'JordanCell') throw new Unsupported(`layer ${layer.name} wraps a ${cell?.getClassName() ?? 'unknown'} cell`);
       const cc = cell.getConfig() as Record<string, unknown>;
-      fused = new JordanLayer(size, cc.units as number[], cc.outputUnits as number, !!c.returnSequences, activationOf(cc, 'activation', layer.name), activationOf(cc, 'outputActivation', layer.name));
+      spec = { type: 'jordan', inSize: size, units: cc.units as number[], outputs: cc.outputUnits as number, returnSequences: !!c.returnSequences, act: activationOf(cc, 'activation', layer.name), outAct: activationOf(cc, 'outputActivation', layer.name) };
     } else if (cls === 'Dense') {
-      fused = new DenseLayer(size, c.units as number, activationOf(c, 'activation', layer.name));
+      spec = { type: 'dense', inSize: size, units: c.units as number, act: activationOf(c, 'activation', layer.name) };
     } else if (cls === 'Flatten') {
-      fused = new FlattenLayer(size, T);
+      spec = { type: 'flatten', inSize: size, steps: T };
     } else {
       throw new Unsupported(`layer ${layer.name} is a ${cls}`);
     }
-    T = fused.outSteps(T);
-    size = fused.outSize;
-    layers.push(fused);
-    if (fused.params.length) owners.push({ tfLayer: layer, fused });
+    const probe = layerFromSpec(spec);
+    T = probe.outSteps(T);
+    size = probe.outSize;
+    layers.push(spec);
+    tfLayers.push(layer);
   }
-  for (const l of layers) l.reserve(steps);
-  return { layers, owners, steps, features, outSteps: T, outputs: size };
+  return { spec: { steps, features, layers }, tfLayers };
 }
 
-/** The engine's copy of a model: fused layers holding the weights, loss and gradients. */
-export class FusedNetwork {
+/** The engine's network built from a spec: weights, loss, gradients, predictions (no tfjs). */
+export class FusedCore {
   readonly layers: FusedLayer[];
   readonly params: Param[];
   readonly steps: number;
   readonly features: number;
   readonly outSteps: number;
   readonly outputs: number;
-  private readonly owners: Built['owners'];
   private dOut: Float64Array;
 
-  constructor(readonly model: tfTypes.LayersModel) {
-    const b = readArchitecture(model);
-    this.layers = b.layers;
-    this.owners = b.owners;
-    this.steps = b.steps;
-    this.features = b.features;
-    this.outSteps = b.outSteps;
-    this.outputs = b.outputs;
-    this.params = b.layers.flatMap((l) => l.params);
-    this.dOut = new Float64Array(this.outSteps * this.outputs);
-    this.readWeights();
-  }
-
-  /** Copies the tfjs weights into the engine. */
-  readWeights(): void {
-    for (const { tfLayer, fused } of this.owners) {
-      const ws = tfLayer.getWeights();
-      if (ws.length !== fused.params.length) throw new Unsupported(`layer ${tfLayer.name} has ${ws.length} weights, expected ${fused.params.length}`);
-      ws.forEach((w, i) => {
-        const data = w.dataSync();
-        if (data.length !== fused.params[i].value.length) throw new Unsupported(`weight ${i} of ${tfLayer.name} has ${data.length} values, expected ${fused.params[i].value.length}`);
-        fused.params[i].value.set(data);
-      });
+  constructor(readonly spec: NetworkSpec) {
+    this.layers = spec.layers.map(layerFromSpec);
+    this.steps = spec.steps;
+    this.features = spec.features;
+    let T = spec.steps;
+    let size = spec.features;
+    for (const l of this.layers) {
+      l.reserve(spec.steps);
+      T = l.outSteps(T);
+      size = l.outSize;
     }
+    this.outSteps = T;
+    this.outputs = size;
+    this.params = this.layers.flatMap((l) => l.params);
+    this.dOut = new Float64Array(this.outSteps * this.outputs);
   }
 
-  /** Copies the engine's weights back into the tfjs model. */
-  writeWeights(): void {
-    for (const { tfLayer, fused } of this.owners) {
-      const shapes = tfLayer.getWeights().map((w) => w.shape);
-      const tensors = fused.params.map((p, i) => tf.tensor(Float32Array.from(p.value), shapes[i]));
-      tfLayer.setWeights(tensors);
-      tf.dispose(tensors);
+  /** Total number of parameters. */
+  get size(): number {
+    return this.params.reduce((s, p) => s + p.value.length, 0);
+  }
+
+  /** Copies all parameter values (or gradients) into / out of one flat array. */
+  flatten(which: 'value' | 'grad', out = new Float64Array(this.size)): Float64Array {
+    let o = 0;
+    for (const p of this.params) {
+      out.set(p[which], o);
+      o += p[which].length;
+    }
+    return out;
+  }
+
+  unflatten(which: 'value' | 'grad', from: Float64Array): void {
+    let o = 0;
+    for (const p of this.params) {
+      p[which].set(from.subarray(o, o + p[which].length));
+      o += p[which].length;
     }
   }
 
@@ -173,6 +195,11 @@ export class FusedNetwork {
     return s;
   }
 
+  /** Adds the gradient of `l2·Σw²` to the kernels' gradients. */
+  addL2Gradient(l2: number): void {
+    for (const p of this.params) if (p.isKernel) for (let i = 0; i < p.value.length; i++) p.grad[i] += 2 * l2 * p.value[i];
+  }
+
   /**
    * Loss of a batch and (when `grads`) its gradients accumulated into the params (zeroed
    * first): mean over samples, steps and outputs as Keras; plus `l2·Σw²`.
@@ -205,7 +232,7 @@ export class FusedNetwork {
     let value = total * scale;
     if (l2 > 0) {
       value += l2 * this.kernelSquares();
-      if (grads) for (const p of this.params) if (p.isKernel) for (let i = 0; i < p.value.length; i++) p.grad[i] += 2 * l2 * p.value[i];
+      if (grads) this.addL2Gradient(l2);
     }
     return value;
   }
@@ -217,5 +244,40 @@ export class FusedNetwork {
     const out = new Float64Array(n * ys);
     for (let s = 0; s < n; s++) out.set(this.forwardSample(x.subarray(s * xs, (s + 1) * xs)), s * ys);
     return out;
+  }
+}
+
+/** A tfjs model read into the engine: a FusedCore whose weights come from and go back to the model. */
+export class FusedNetwork extends FusedCore {
+  private readonly owners: Array<{ tfLayer: tfTypes.layers.Layer; fused: FusedLayer }>;
+
+  constructor(readonly model: tfTypes.LayersModel) {
+    const { spec, tfLayers } = readArchitecture(model);
+    super(spec);
+    this.owners = tfLayers.map((tfLayer, i) => ({ tfLayer, fused: this.layers[i] })).filter((o) => o.fused.params.length > 0);
+    this.readWeights();
+  }
+
+  /** Copies the tfjs weights into the engine. */
+  readWeights(): void {
+    for (const { tfLayer, fused } of this.owners) {
+      const ws = tfLayer.getWeights();
+      if (ws.length !== fused.params.length) throw new Unsupported(`layer ${tfLayer.name} has ${ws.length} weights, expected ${fused.params.length}`);
+      ws.forEach((w, i) => {
+        const data = w.dataSync();
+        if (data.length !== fused.params[i].value.length) throw new Unsupported(`weight ${i} of ${tfLayer.name} has ${data.length} values, expected ${fused.params[i].value.length}`);
+        fused.params[i].value.set(data);
+      });
+    }
+  }
+
+  /** Copies the engine's weights back into the tfjs model. */
+  writeWeights(): void {
+    for (const { tfLayer, fused } of this.owners) {
+      const shapes = tfLayer.getWeights().map((w) => w.shape);
+      const tensors = fused.params.map((p, i) => tf.tensor(Float32Array.from(p.value), shapes[i]));
+      tfLayer.setWeights(tensors);
+      tf.dispose(tensors);
+    }
   }
 }
