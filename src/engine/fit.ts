@@ -4,6 +4,7 @@ import type { Array3D, EpochLogs, LossName, TrainData, TrainHistory, TrainOption
 import { epochBatches } from '../series/windows';
 import { FusedNetwork, readArchitecture, Unsupported } from './network';
 import { DEFAULT_LEARNING_RATES, FusedOptimizer } from './optimizers';
+import { BatchSplitter, threadsFor } from './parallel';
 
 /** True when `data` is a lazy batch source. */
 export function isWindowBatches(data: TrainData): data is WindowBatches {
@@ -51,12 +52,13 @@ function checkData(name: string, data: TrainData, net: FusedNetwork): void {
 }
 
 /** Loss and metric sums over a whole data set (no gradients). */
-function evaluate(net: FusedNetwork, data: TrainData, loss: LossName, l2: number): { loss: number; mse: number; mae: number } {
+async function evaluate(net: FusedNetwork, data: TrainData, loss: LossName, l2: number, splitter?: BatchSplitter): Promise<{ loss: number; mse: number; mae: number }> {
   const sums = { mse: 0, mae: 0 };
   let weighted = 0;
   let count = 0;
   for (const b of batchesOf(data, 1024, 0, false, 0)) {
-    weighted += net.batchLoss(b.x, b.y, b.n, loss, 0, false, sums) * b.n;
+    const value = splitter ? await splitter.batchLoss(b.x, b.y, b.n, loss, false, sums) : net.batchLoss(b.x, b.y, b.n, loss, 0, false, sums);
+    weighted += value * b.n;
     count += b.n;
   }
   const per = count * net.outSteps * net.outputs;
@@ -86,6 +88,10 @@ export async function fitFast(model: tfTypes.LayersModel, data: TrainData, optio
   const history = emptyHistory(options);
   const secondsPerEpoch: number[] = [];
   const start = Date.now();
+  // Large batches are split across threads (one worker per extra core); batch 1 stays here.
+  const threads = threadsFor(net, options.batchSize);
+  const splitter = threads > 1 ? new BatchSplitter(net, threads - 1) : undefined;
+  try {
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const t0 = Date.now();
     let weighted = 0;
@@ -93,7 +99,14 @@ export async function fitFast(model: tfTypes.LayersModel, data: TrainData, optio
     const sums = { mse: 0, mae: 0 };
     let batchIndex = 0;
     for (const b of batchesOf(data, options.batchSize, epoch, options.shuffle !== false, options.seed ?? 0)) {
-      const value = net.batchLoss(b.x, b.y, b.n, loss, l2, true, sums);
+      let value: number;
+      if (splitter && b.n >= 8) {
+        value = await splitter.batchLoss(b.x, b.y, b.n, loss, true, sums);
+        if (l2 > 0) {
+          value += l2 * net.kernelSquares();
+          net.addL2Gradient(l2);
+        }
+      } else value = net.batchLoss(b.x, b.y, b.n, loss, l2, true, sums);
       if (!Number.isFinite(value) && options.stopOnNaN !== false) {
         throw divergenceError(value, epoch, batchIndex);
       }
@@ -106,7 +119,7 @@ export async function fitFast(model: tfTypes.LayersModel, data: TrainData, optio
     const per = count * net.outSteps * net.outputs;
     for (const m of metrics) logs[m] = sums[m] / per;
     if (options.validationData) {
-      const v = evaluate(net, options.validationData, loss, l2);
+      const v = await evaluate(net, options.validationData, loss, l2, splitter);
       logs.val_loss = v.loss;
       for (const m of metrics) logs[`val_${m}`] = v[m];
     }
@@ -115,6 +128,9 @@ export async function fitFast(model: tfTypes.LayersModel, data: TrainData, optio
     options.onEpochEnd?.(epoch, logs);
     // Let the event loop breathe (notebook progress output, interrupts) between epochs.
     await new Promise((r) => setImmediate(r));
+  }
+  } finally {
+    await splitter?.close();
   }
   net.writeWeights();
   return { history, secondsPerEpoch, totalSeconds: (Date.now() - start) / 1000, engine: 'fast' };

@@ -1,0 +1,117 @@
+/**
+ * Data parallelism for large batches: the batch is split between the main thread and
+ * worker threads (one per extra core), each computing the loss and gradients of its part
+ * with its own copy of the network; the parts are combined weighted by their sizes. Used
+ * when a batch is big enough for the split to pay (e.g. Jena's 256 windows × 120 steps);
+ * tiny batches (the courses' batch 1) stay on one thread.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type { LossName } from '../types';
+import type { FusedCore } from './network';
+
+/** Multiply-adds per sample below which splitting a batch is not worth it. */
+const MIN_WORK = 2_000_000;
+
+/** How many threads to use for `core` at batch size `batch` (RNN_ENGINE_THREADS caps it). */
+export function threadsFor(core: FusedCore, batch: number): number {
+  const env = Number(process.env.RNN_ENGINE_THREADS ?? '');
+  const cores = Number.isInteger(env) && env > 0 ? env : os.cpus().length;
+  const workPerSample = core.size * core.steps;
+  const work = workPerSample * batch;
+  if (cores < 2 || batch < 8 || work < MIN_WORK) return 1;
+  return Math.min(cores, Math.floor(batch / 4));
+}
+
+interface Reply {
+  value: number;
+  sums: { mse: number; mae: number };
+  grads?: Float64Array;
+}
+
+/** A pool of workers holding copies of one network. */
+export class BatchSplitter {
+  private readonly workers: Worker[] = [];
+  private ready: Promise<void>;
+
+  constructor(private readonly core: FusedCore, extraThreads: number) {
+    // Compiled: dist/engine/worker.js next to this file; from the TypeScript sources (tests),
+    // the compiled copy in dist/.
+    const local = path.join(__dirname, 'worker.js');
+    const file = fs.existsSync(local) ? local : path.resolve(__dirname, '..', '..', 'dist', 'engine', 'worker.js');
+    const starts: Array<Promise<void>> = [];
+    for (let i = 0; i < extraThreads; i++) {
+      const w = new Worker(file);
+      this.workers.push(w);
+      starts.push(
+        new Promise((resolve, reject) => {
+          w.once('message', () => resolve());
+          w.once('error', reject);
+        }),
+      );
+      w.postMessage({ spec: core.spec });
+    }
+    this.ready = Promise.all(starts).then(() => undefined);
+  }
+
+  private ask(w: Worker, job: object): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      w.once('error', onError);
+      w.once('message', (r: Reply) => {
+        w.off('error', onError);
+        resolve(r);
+      });
+      w.postMessage({ job });
+    });
+  }
+
+  /**
+   * Loss (mean over the whole batch, without the L2 term) and, when `grads`, the mean
+   * gradients left in the main core's params; metric sums are added to `sums`.
+   */
+  async batchLoss(x: Float64Array, y: Float64Array, n: number, loss: LossName, grads: boolean, sums: { mse: number; mae: number }): Promise<number> {
+    await this.ready;
+    const parts = this.workers.length + 1;
+    const xs = this.core.steps * this.core.features;
+    const ys = this.core.outSteps * this.core.outputs;
+    const per = Math.ceil(n / parts);
+    const params = this.core.flatten('value');
+    const pending: Array<Promise<Reply>> = [];
+    const counts: number[] = [];
+    for (let k = 0; k < this.workers.length; k++) {
+      const from = (k + 1) * per;
+      const to = Math.min(n, from + per);
+      if (to <= from) break;
+      counts.push(to - from);
+      pending.push(this.ask(this.workers[k], { params, x: x.slice(from * xs, to * xs), y: y.slice(from * ys, to * ys), n: to - from, loss, grads }));
+    }
+    const own = Math.min(n, per);
+    const localSums = { mse: 0, mae: 0 };
+    let value = this.core.batchLoss(x.subarray(0, own * xs), y.subarray(0, own * ys), own, loss, 0, grads, localSums) * own;
+    if (grads) for (const p of this.core.params) for (let i = 0; i < p.grad.length; i++) p.grad[i] *= own;
+    const replies = await Promise.all(pending);
+    let offsetSums = localSums;
+    replies.forEach((r, k) => {
+      value += r.value * counts[k];
+      offsetSums = { mse: offsetSums.mse + r.sums.mse, mae: offsetSums.mae + r.sums.mae };
+      if (grads && r.grads) {
+        let o = 0;
+        for (const p of this.core.params) {
+          for (let i = 0; i < p.grad.length; i++) p.grad[i] += r.grads[o + i] * counts[k];
+          o += p.grad.length;
+        }
+      }
+    });
+    if (grads) for (const p of this.core.params) for (let i = 0; i < p.grad.length; i++) p.grad[i] /= n;
+    sums.mse += offsetSums.mse;
+    sums.mae += offsetSums.mae;
+    return value / n;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

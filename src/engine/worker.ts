@@ -1,0 +1,32 @@
+/**
+ * Worker thread of the engine: holds a FusedCore built from the spec it is given and
+ * computes loss, metric sums and gradients for the part of a batch it is sent.
+ */
+import { parentPort } from 'worker_threads';
+import type { LossName } from '../types';
+import { FusedCore, NetworkSpec } from './network';
+
+interface Job {
+  params: Float64Array;
+  x: Float64Array;
+  y: Float64Array;
+  n: number;
+  loss: LossName;
+  grads: boolean;
+}
+
+let core: FusedCore | undefined;
+
+parentPort?.on('message', (msg: { spec?: NetworkSpec; job?: Job }) => {
+  if (msg.spec) {
+    core = new FusedCore(msg.spec);
+    parentPort!.postMessage({ ready: true });
+    return;
+  }
+  const job = msg.job!;
+  core!.unflatten('value', job.params);
+  const sums = { mse: 0, mae: 0 };
+  const value = core!.batchLoss(job.x, job.y, job.n, job.loss, 0, job.grads, sums);
+  const grads = job.grads ? core!.flatten('grad') : undefined;
+  parentPort!.postMessage({ value, sums, grads }, grads ? [grads.buffer] : []);
+});
