@@ -4,7 +4,7 @@
  * kernel_regularizer) and decoupled weight decay after each step.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { divergenceError, emptyHistory } from './history';
+import { divergenceError, emptyHistory, recordEpoch } from './history';
 import { tf } from '../backend';
 import { epochBatches } from '../series/windows';
 import type { EpochLogs, LossName, TrainData, TrainHistory, TrainOptions } from '../types';
@@ -121,15 +121,8 @@ export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, optio
       }
       const logs: EpochLogs = { loss: weighted / count };
       for (const m of metrics) logs[m] = (m === 'mse' ? se : ae) / elements;
-      if (options.validationData) {
-        const v = evaluateTf(model, options.validationData, loss, l2);
-        logs.val_loss = v.loss;
-        for (const m of metrics) logs[`val_${m}`] = v[m];
-      }
-      for (const [k, v] of Object.entries(logs)) history[k].push(v);
-      secondsPerEpoch.push((Date.now() - t0) / 1000);
-      options.onEpochEnd?.(epoch, logs);
-      await new Promise((r) => setImmediate(r));
+      const validation = options.validationData ? evaluateTf(model, options.validationData, loss, l2) : undefined;
+      await recordEpoch({ history, secondsPerEpoch }, options, epoch, t0, logs, validation);
     }
   } finally {
     opt.dispose();
