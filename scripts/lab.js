@@ -30,7 +30,16 @@ if (!chosen) {
 console.log(`Starting ${chosen.name} (${chosen.python}) on ${path.join(root, 'notebooks')} with the tslab kernel…`);
 const r = spawnSync(
   chosen.python,
-  ['-m', chosen.module, '--ip=127.0.0.1', '--no-browser', `--notebook-dir=${path.join(root, 'notebooks')}`, ...process.argv.slice(2)],
+  [
+    '-m',
+    chosen.module,
+    '--ip=127.0.0.1',
+    '--no-browser',
+    `--notebook-dir=${path.join(root, 'notebooks')}`,
+    // Jupyter refuses to start as root (containers, CI machines) unless told.
+    ...(process.getuid && process.getuid() === 0 ? ['--allow-root'] : []),
+    ...process.argv.slice(2),
+  ],
   { env: jupyterEnv(), stdio: 'inherit' },
 );
 process.exit(r.status === null ? 1 : r.status);
