@@ -8,7 +8,9 @@ import { tf } from '../backend';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { JordanCell } from './jordan';
 
+/** The networks `buildModel` builds: Elman (SimpleRNN), Jordan, LSTM, GRU, or a dense network on the flattened window. */
 export type ModelKind = 'elman' | 'jordan' | 'lstm' | 'gru' | 'dense';
+/** Activations accepted by the builders (hidden, gate, head and output layers). */
 export type ActivationName = 'tanh' | 'sigmoid' | 'hardSigmoid' | 'relu' | 'linear';
 
 /** A dense layer of a head: RNN → Dense(8, relu) → Dense(4, relu) → output. */
@@ -17,6 +19,7 @@ export interface DenseSpec {
   activation?: ActivationName;
 }
 
+/** Options of every builder (`buildModel`, `buildElman`, `buildJordan`, `buildLSTM`, `buildGRU`, `buildDense`). */
 export interface ModelOptions {
   /** Time steps per window (lags). */
   steps: number;
@@ -28,20 +31,35 @@ export interface ModelOptions {
   activation?: ActivationName;
   /** Gate activation of LSTM/GRU; default sigmoid (Keras/PyTorch), not tfjs's hardSigmoid. */
   recurrentActivation?: ActivationName;
+  /** Size of the output (Dense) layer, default 1; for Jordan also the size of the state. */
   outputUnits?: number;
+  /** Activation of the output layer, default linear. */
   outputActivation?: ActivationName;
   /** Output at every step (many-to-many); the output Dense is applied per step. */
   returnSequences?: boolean;
   /** Keep the state between batches; needs a fixed `batchSize`. */
   stateful?: boolean;
+  /** Fixed batch size of a stateful model (train and predict it with this batch size). */
   batchSize?: number;
+  /** Fraction of the inputs dropped in training (recurrent layers), in [0, 1). Not for Jordan; the fast engine falls back to tfjs. */
   dropout?: number;
+  /** Fraction of the recurrent state dropped in training, in [0, 1). */
   recurrentDropout?: number;
   /** Dense layers between the recurrent stack and the output (seed 002: [{units: 8, activation: 'relu'}, {units: 4, activation: 'relu'}]). */
   head?: DenseSpec[];
   /** Seed of every initializer (default 0). */
   seed?: number;
+  /** Model name (shown by summary(), progress lines and fallback messages). */
   name?: string;
+}
+
+/** The activations every builder (and the Jordan cell) accepts. */
+const ACTIVATIONS: readonly ActivationName[] = ['tanh', 'sigmoid', 'hardSigmoid', 'relu', 'linear'];
+
+function checkActivation(kind: ModelKind, name: string, value: unknown): void {
+  if (!ACTIVATIONS.includes(value as ActivationName)) {
+    throw new Error(`build ${kind}: ${name} = ${JSON.stringify(value)} is not supported; use one of ${ACTIVATIONS.join(', ')}.`);
+  }
 }
 
 function checkOptions(kind: ModelKind, o: ModelOptions): void {
@@ -52,6 +70,15 @@ function checkOptions(kind: ModelKind, o: ModelOptions): void {
   pos('features', o.features);
   if (!Array.isArray(o.units) || o.units.length === 0) throw new Error(`build ${kind}: units must be a non-empty list such as [5, 5], got ${JSON.stringify(o.units)}.`);
   o.units.forEach((u, i) => pos(`units[${i}]`, u));
+  if (o.outputUnits !== undefined) pos('outputUnits', o.outputUnits);
+  (o.head ?? []).forEach((h, i) => {
+    pos(`head[${i}].units`, h?.units);
+    if (h.activation !== undefined) checkActivation(kind, `head[${i}].activation`, h.activation);
+  });
+  for (const k of ['activation', 'recurrentActivation', 'outputActivation'] as const) {
+    if (o[k] !== undefined) checkActivation(kind, k, o[k]);
+  }
+  if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new Error(`build ${kind}: seed = ${o.seed} must be an integer, e.g. 42.`);
   if (o.stateful) pos('batchSize (required when stateful)', o.batchSize);
   for (const [k, v] of [['dropout', o.dropout], ['recurrentDropout', o.recurrentDropout]] as const) {
     if (v !== undefined && !(v >= 0 && v < 1)) throw new Error(`build ${kind}: ${k} = ${v} must be in [0, 1).`);

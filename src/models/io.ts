@@ -9,13 +9,18 @@ import { tf } from '../backend';
 import { writeFileAtomic } from '../runtime/report';
 import './jordan';
 
-/** Saves `model` into folder `dir` (created if needed). Returns the model.json path. */
+/**
+ * Saves `model` into folder `dir` (created if needed) as `model.json` + `weights.bin`, each
+ * written to a temporary file and renamed, so a crash never leaves a half-written model.
+ * Jordan models reload too (their cell class is registered). Returns the model.json path.
+ */
 export async function saveModelFiles(model: tfTypes.LayersModel, dir: string): Promise<string> {
   fs.mkdirSync(dir, { recursive: true });
   const jsonPath = path.join(dir, 'model.json');
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weights = artifacts.weightData as ArrayBuffer;
+      // tfjs ≥ 4.10 may hand the weights over as several buffers: join them into one file.
+      const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const binTmp = path.join(dir, `weights.bin.${process.pid}.tmp`);
       try {
         fs.writeFileSync(binTmp, Buffer.from(weights));
@@ -36,16 +41,29 @@ export async function saveModelFiles(model: tfTypes.LayersModel, dir: string): P
   return jsonPath;
 }
 
-/** Loads a model saved by `saveModelFiles` (a folder or its model.json). */
+/**
+ * Loads a model saved by `saveModelFiles` (a folder or its model.json) through a custom
+ * load handler — no tfjs-node needed. The result predicts exactly as the saved model.
+ */
 export async function loadModelFiles(dirOrJson: string): Promise<tfTypes.LayersModel> {
   const jsonPath = dirOrJson.endsWith('.json') ? dirOrJson : path.join(dirOrJson, 'model.json');
   if (!fs.existsSync(jsonPath)) throw new Error(`loadModelFiles: ${jsonPath} does not exist; pass the folder given to saveModelFiles.`);
   const json = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
-  const manifest = json.weightsManifest?.[0];
-  if (!manifest) throw new Error(`loadModelFiles: ${jsonPath} has no weightsManifest; it is not a tfjs layers model.`);
-  const bin = fs.readFileSync(path.join(path.dirname(jsonPath), manifest.paths[0]));
+  const groups = json.weightsManifest as Array<{ paths: string[]; weights: tfTypes.io.WeightsManifestEntry[] }> | undefined;
+  if (!Array.isArray(groups) || groups.length === 0) throw new Error(`loadModelFiles: ${jsonPath} has no weightsManifest; it is not a tfjs layers model.`);
+  // Every group's shards in order, as tfjs' own loaders read them (tfjs-node and converter folders too).
+  const buffers: Buffer[] = [];
+  for (const g of groups) {
+    for (const p of g.paths) {
+      const file = path.join(path.dirname(jsonPath), p);
+      if (!fs.existsSync(file)) throw new Error(`loadModelFiles: weight file ${file} named in ${jsonPath} is missing; copy the whole model folder.`);
+      buffers.push(fs.readFileSync(file));
+    }
+  }
+  const bin = Buffer.concat(buffers);
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+  const weightSpecs = groups.flatMap((g) => g.weights);
   return tf.loadLayersModel({
-    load: async () => ({ modelTopology: json.modelTopology, weightSpecs: manifest.weights, weightData }),
+    load: async () => ({ modelTopology: json.modelTopology, weightSpecs, weightData }),
   });
 }

@@ -12,12 +12,19 @@
 import { tf } from '../backend';
 import type * as tfTypes from '@tensorflow/tfjs';
 
+/** Configuration of a `JordanCell` (what its `getConfig()` serialises). */
 export interface JordanCellConfig {
+  /** Hidden stack sizes, e.g. [5] or [5, 5]. */
   units: number[];
+  /** Output size, which is also the state size. */
   outputUnits: number;
+  /** Hidden activation (default tanh). */
   activation?: string;
+  /** Output activation (default linear). */
   outputActivation?: string;
+  /** Base seed of the Glorot-uniform initialisers (kernel_l: seed + 3l, recurrent: seed + 1, output: seed + 2). */
   seed?: number;
+  /** Layer name. */
   name?: string;
 }
 
@@ -40,6 +47,11 @@ function applyActivation(name: string, x: Tensor): Tensor {
   }
 }
 
+/**
+ * The Jordan recurrent cell (see the module note): wrap it in `tf.layers.rnn({ cell })`;
+ * `call([x, yPrev])` returns `[y, y]`, `stateSize` is `outputUnits`. Registered for
+ * serialisation under the class name `JordanCell`.
+ */
 export class JordanCell extends tf.layers.Layer {
   static className = 'JordanCell';
   readonly units: number[];
@@ -58,6 +70,9 @@ export class JordanCell extends tf.layers.Layer {
     super({ name: config.name });
     if (!Array.isArray(config.units) || config.units.length === 0 || config.units.some((u) => !Number.isInteger(u) || u <= 0)) {
       throw new Error(`JordanCell: units ${JSON.stringify(config.units)} must be a non-empty list of positive integers, e.g. [5, 5].`);
+    }
+    if (!Number.isInteger(config.outputUnits) || config.outputUnits <= 0) {
+      throw new Error(`JordanCell: outputUnits = ${String(config.outputUnits)} must be a positive integer (the size of the output, which is also the state), e.g. 1.`);
     }
     this.units = [...config.units];
     this.outputUnits = config.outputUnits;

@@ -4,69 +4,107 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../backend';
-import type { Array3D } from '../types';
+import type { Array3D, WindowSet } from '../types';
+import { checkWindowShape, type InverseScaler } from './predict';
 
 const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'RNN']);
 
-function lastRecurrentLayer(model: tfTypes.LayersModel): tfTypes.layers.Layer {
+function lastRecurrentLayer(model: tfTypes.LayersModel, fn: string): tfTypes.layers.Layer {
   const layers = model.layers.filter((l) => RECURRENT.has(l.getClassName()));
-  if (layers.length === 0) throw new Error(`${model.name} has no recurrent layer; the hidden state exists only for Elman/Jordan/LSTM/GRU models.`);
+  if (layers.length === 0) throw new Error(`${fn}: model ${model.name} has no recurrent layer; the hidden state exists only for Elman/Jordan/LSTM/GRU models.`);
   return layers[layers.length - 1];
 }
 
 /**
- * The last recurrent layer's hidden state h at the end of each window of `x`:
- * Float64Array of n · units (for LSTM, h — not the cell state c; for Jordan, the output y).
+ * A copy of the Sequential `model` (same weights) whose recurrent layers are stateful with
+ * batch size `batchSize`, or stateless (any batch size) when `batchSize` is null.
  */
-export function lastHiddenState(model: tfTypes.LayersModel, x: Array3D): { state: Float64Array; units: number } {
-  const layer = lastRecurrentLayer(model);
-  const sub = tf.model({ inputs: model.inputs, outputs: layer.output as tfTypes.SymbolicTensor });
-  const last = tf.tidy(() => {
-    const out = sub.predict(tf.tensor(Float32Array.from(x.data), x.shape)) as tfTypes.Tensor;
-    return out.rank === 3 ? out.slice([0, out.shape[1]! - 1, 0], [-1, 1, -1]).squeeze([1]) : out;
-  });
-  const result = { state: Float64Array.from(last.dataSync()), units: last.shape[1] as number };
-  last.dispose();
-  return result;
-}
-
-/** A copy of `model` that keeps its recurrent state between calls (batch size 1), same weights. */
-export function statefulTwin(model: tfTypes.LayersModel): tfTypes.Sequential {
-  const config = model.getConfig() as unknown as { name: string; layers: Array<{ className: string; config: Record<string, unknown> }> };
-  if (!Array.isArray(config.layers)) throw new Error('statefulTwin: only Sequential models (as the builders return) are supported.');
+function twin(model: tfTypes.LayersModel, batchSize: number | null, suffix: string): tfTypes.Sequential {
+  const config = model.getConfig() as unknown as { name: string; layers?: Array<{ className: string; config: Record<string, unknown> }> };
+  if (!Array.isArray(config.layers) || model.getClassName() !== 'Sequential') {
+    throw new Error(`model ${model.name} is a ${model.getClassName()}; only Sequential models (as the builders return) can be copied with or without state.`);
+  }
   const inShape = (model.inputs[0].shape as Array<number | null>).slice(1);
   const layers = config.layers.map((l, i) => {
     const c = { ...l.config };
-    if (RECURRENT.has(l.className)) c.stateful = true;
+    if (RECURRENT.has(l.className)) c.stateful = batchSize !== null;
     if (i === 0) {
       delete c.inputShape;
-      c.batchInputShape = [1, ...inShape];
+      delete c.batchInputShape;
+      if (batchSize !== null) c.batchInputShape = [batchSize, ...inShape];
+      else c.inputShape = inShape;
     }
     return { className: l.className, config: c };
   });
-  const twin = tf.Sequential.fromConfig(tf.Sequential, { name: `${config.name}_con_estado`, layers } as unknown as tfTypes.serialization.ConfigDict) as tfTypes.Sequential;
-  twin.setWeights(model.getWeights());
-  return twin;
+  const copy = tf.Sequential.fromConfig(tf.Sequential, { name: `${config.name}_${suffix}`, layers } as unknown as tfTypes.serialization.ConfigDict) as tfTypes.Sequential;
+  copy.setWeights(model.getWeights());
+  return copy;
+}
+
+/** A copy of `model` that keeps its recurrent state between calls (batch size 1), same weights. Dispose it when done. */
+export function statefulTwin(model: tfTypes.LayersModel): tfTypes.Sequential {
+  return twin(model, 1, 'con_estado');
 }
 
 /**
- * Predicts consecutive windows one by one. `carryState: true` feeds each window's final
- * hidden state in as the next window's initial state (a stateful twin of the model);
- * `false` starts every window from zeros, as training did. Returns the n raw outputs.
+ * The last recurrent layer's state at the end of each window of `x` (one window or a
+ * batch), every window starting from a zero state: `state` holds n · units values,
+ * window-major. For LSTM it is the hidden state h (the layer's output), not the cell
+ * state c; for Jordan, the network's output y (its state). Works for stateful models too
+ * (computed on a stateless copy, so the model's own state is left untouched).
  */
-export function evaluateCarryingState(model: tfTypes.LayersModel, x: Array3D, options: { carryState: boolean }): Float64Array {
-  const twin = statefulTwin(model);
-  const [n, steps, features] = x.shape;
-  const out = new Float64Array(n);
-  twin.resetStates();
-  for (let i = 0; i < n; i++) {
-    if (!options.carryState) twin.resetStates();
-    out[i] = tf.tidy(() => {
-      const xi = tf.tensor(Float32Array.from(x.data.subarray(i * steps * features, (i + 1) * steps * features)), [1, steps, features]);
-      const p = twin.predict(xi) as tfTypes.Tensor;
-      return p.dataSync()[p.size - 1];
+export function lastHiddenState(model: tfTypes.LayersModel, x: Array3D | WindowSet): { state: Float64Array; units: number } {
+  const arr = 'x' in x ? x.x : x;
+  checkWindowShape('lastHiddenState', model, arr.shape);
+  lastRecurrentLayer(model, 'lastHiddenState');
+  const source = model.stateful ? twin(model, null, 'sin_estado') : model;
+  try {
+    const layer = lastRecurrentLayer(source, 'lastHiddenState');
+    const sub = tf.model({ inputs: source.inputs, outputs: layer.output as tfTypes.SymbolicTensor });
+    const last = tf.tidy(() => {
+      const out = sub.predict(tf.tensor(Float32Array.from(arr.data), arr.shape)) as tfTypes.Tensor;
+      return out.rank === 3 ? out.slice([0, out.shape[1]! - 1, 0], [-1, 1, -1]).squeeze([1]) : out;
     });
+    const result = { state: Float64Array.from(last.dataSync()), units: last.shape[1] as number };
+    last.dispose();
+    return result;
+  } finally {
+    if (source !== model) source.dispose();
   }
-  twin.dispose();
-  return out;
+}
+
+/**
+ * Predicts consecutive windows one at a time, in order. With `carryState: true`, each
+ * window starts from the state the previous window ended with (a stateful copy of the model
+ * with batch size 1, as Keras' `stateful=True`); the first window starts from zeros. With
+ * `false`, every window starts from zeros, exactly as in training and `predictWindows`.
+ * Note that consecutive lag windows overlap: a carried state has already seen most of the
+ * next window's steps. Returns the same layout as `predictWindows` (n · outputs values, or
+ * n · steps · outputs for sequence outputs), de-normalised with `scaler` when given.
+ */
+export function evaluateCarryingState(model: tfTypes.LayersModel, x: Array3D | WindowSet, options: { carryState: boolean }, scaler?: InverseScaler): Float64Array {
+  const arr = 'x' in x ? x.x : x;
+  checkWindowShape('evaluateCarryingState', model, arr.shape);
+  if (typeof options?.carryState !== 'boolean') {
+    throw new Error(`evaluateCarryingState: options.carryState = ${String(options?.carryState)} must be true (carry the state) or false (reset it per window).`);
+  }
+  lastRecurrentLayer(model, 'evaluateCarryingState');
+  const [n, steps, features] = arr.shape;
+  const copy = statefulTwin(model);
+  try {
+    const per = (copy.outputs[0].shape as Array<number | null>).slice(1).reduce<number>((a, b) => a * (b as number), 1);
+    const out = new Float64Array(n * per);
+    copy.resetStates();
+    for (let i = 0; i < n; i++) {
+      if (!options.carryState) copy.resetStates();
+      const values = tf.tidy(() => {
+        const xi = tf.tensor(Float32Array.from(arr.data.subarray(i * steps * features, (i + 1) * steps * features)), [1, steps, features]);
+        return (copy.predict(xi) as tfTypes.Tensor).dataSync();
+      });
+      out.set(values, i * per);
+    }
+    return scaler ? scaler.inverseTransform(out) : out;
+  } finally {
+    copy.dispose();
+  }
 }

@@ -7,7 +7,8 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { divergenceError, emptyHistory, recordEpoch } from './history';
 import { tf } from '../backend';
 import { epochBatches } from '../series/windows';
-import type { EpochLogs, LossName, TrainData, TrainHistory, TrainOptions } from '../types';
+import type { EpochLogs, LossName, TrainData, TrainHistory, TrainOptions, WindowBatches, WindowSet } from '../types';
+import { fixedBatchSize, predictRowsTfjs } from '../models/predict';
 import { DEFAULT_LEARNING_RATES } from '../engine/optimizers';
 
 function makeOptimizer(options: TrainOptions): tfTypes.Optimizer {
@@ -47,27 +48,64 @@ function penalty(model: tfTypes.LayersModel, l2: number): tfTypes.Scalar {
 
 function evaluateTf(model: tfTypes.LayersModel, data: TrainData, loss: LossName, l2: number): { loss: number; mse: number; mae: number } {
   const inShape = (model.inputs[0].shape as number[]).slice(1);
-  const outShape = outputShape(model);
+  const fixed = fixedBatchSize(model);
   let se = 0;
   let ae = 0;
   let count = 0;
-  for (const b of epochBatches(data, { batchSize: 512 })) {
-    const [s, a] = tf.tidy(() => {
-      const x = tf.tensor(Float32Array.from(b.x), [b.n, ...inShape]);
-      const y = tf.tensor(Float32Array.from(b.y), [b.n, ...outShape]);
-      const e = tf.sub(model.predict(x) as tfTypes.Tensor, y);
-      return [tf.sum(tf.square(e)).dataSync()[0], tf.sum(tf.abs(e)).dataSync()[0]];
-    });
-    se += s;
-    ae += a;
+  let first = true;
+  for (const b of epochBatches(data, { batchSize: fixed ?? 512 })) {
+    // A stateful model sees the validation windows in order, its state carried from batch to batch.
+    const p = predictRowsTfjs(model, b.x, b.n, inShape, first);
+    first = false;
+    for (let i = 0; i < p.length; i++) {
+      const e = p[i] - b.y[i];
+      se += e * e;
+      ae += Math.abs(e);
+    }
     count += b.y.length;
   }
+  if (fixed !== null) model.resetStates();
   const pen = l2 > 0 ? tf.tidy(() => penalty(model, l2).dataSync()[0]) : 0;
   return { loss: (loss === 'mse' ? se : ae) / count + pen, mse: se / count, mae: ae / count };
 }
 
-/** Trains with tfjs (see the module note). Same history layout as the engine. */
-export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions): Promise<TrainHistory> {
+/**
+ * Checks a stateful model's training data: every batch must have the model's fixed batch
+ * size (validation and prediction pad the last batch instead). Returns that size, or null for a stateless model.
+ */
+function checkStateful(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions): number | null {
+  const fixed = fixedBatchSize(model);
+  if (fixed === null) return null;
+  const lazy = typeof (data as WindowBatches).batch === 'function';
+  const size = lazy ? (data as WindowBatches).batchSize : options.batchSize;
+  if (size !== fixed) {
+    throw new Error(`${lazy ? 'data.batchSize' : 'batchSize'}: ${size} differs from the batch size ${fixed} that the stateful model ${model.name} was built with; train with batchSize: ${fixed} or rebuild the model.`);
+  }
+  const n = lazy ? (data as WindowBatches).numWindows : (data as WindowSet).x.shape[0];
+  if (n % fixed !== 0) {
+    const keep = n - (n % fixed);
+    throw new Error(`data: ${n} windows are not a multiple of the stateful model's batch size ${fixed}; keep the first ${keep} (e.g. sliceWindows(set, 0, ${keep})).`);
+  }
+  return fixed;
+}
+
+/** Extra observers of the tfjs loop (train() uses them for its progress line). */
+export interface TfjsLoopHooks {
+  /** Called after batch `batch` (0-based) of `batches` in epoch `epoch`, at most ~4 times a second. */
+  onBatch?: (epoch: number, batch: number, batches: number) => void;
+}
+
+/**
+ * Trains with tfjs (see the module note). Same history layout as the engine. A stateful
+ * model (seed 004) is trained on its windows in order (no shuffling unless
+ * `shuffle: true` is given), its state carried from batch to batch within an epoch and
+ * reset at the start of every epoch and around validation (the usual Keras recipe
+ * `fit(epochs=1, shuffle=False); reset_states()` per epoch).
+ */
+export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions, hooks: TfjsLoopHooks = {}): Promise<TrainHistory> {
+  const stateful = checkStateful(model, data, options) !== null;
+  const batches = typeof (data as WindowBatches).batch === 'function' ? (data as WindowBatches).numBatches : Math.ceil((data as WindowSet).x.shape[0] / options.batchSize);
+  const shuffle = options.shuffle ?? !stateful;
   const opt = makeOptimizer(options);
   const loss = options.loss ?? 'mse';
   const l2 = options.l2 ?? 0;
@@ -89,7 +127,9 @@ export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, optio
       let ae = 0;
       let elements = 0;
       let batchIndex = 0;
-      for (const b of epochBatches(data, { batchSize: options.batchSize, epoch, shuffle: options.shuffle !== false, seed: options.seed ?? 0 })) {
+      let lastYield = Date.now();
+      if (stateful) model.resetStates();
+      for (const b of epochBatches(data, { batchSize: options.batchSize, epoch, shuffle, seed: options.seed ?? 0 })) {
         const [value, s, a] = tf.tidy(() => {
           const x = tf.tensor(Float32Array.from(b.x), [b.n, ...inShape]);
           const y = tf.tensor(Float32Array.from(b.y), [b.n, ...outShape]);
@@ -118,6 +158,12 @@ export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, optio
         ae += a;
         elements += b.y.length;
         batchIndex++;
+        if (Date.now() - lastYield >= 250) {
+          // Long epochs: report the batch and let the event loop run (output reaches the notebook, interrupts work).
+          hooks.onBatch?.(epoch, batchIndex - 1, batches);
+          await new Promise((r) => setImmediate(r));
+          lastYield = Date.now();
+        }
       }
       const logs: EpochLogs = { loss: weighted / count };
       for (const m of metrics) logs[m] = (m === 'mse' ? se : ae) / elements;
