@@ -175,6 +175,9 @@ export function buildJordan(o: ModelOptions): tfTypes.Sequential {
 /** A densely connected network on the flattened window (seeds 001/002): Flatten → Dense(units…, relu) → output. */
 export function buildDense(o: ModelOptions): tfTypes.Sequential {
   checkOptions('dense', o);
+  if (o.dropout || o.recurrentDropout || o.returnSequences || o.stateful) {
+    throw new Error('build dense: dropout, recurrentDropout, returnSequences and stateful apply to recurrent layers only; remove them or build elman/lstm/gru.');
+  }
   const seed = o.seed ?? 0;
   const model = tf.sequential({ name: o.name ?? 'densa' });
   model.add(tf.layers.flatten({ ...inputConfig(o), name: 'aplanar' }));

@@ -136,6 +136,7 @@ describe('builder checks', () => {
     expect(() => buildModel('jordan', { steps: 3, features: 1, units: [2], outputUnits: 1.5 })).toThrow(/outputUnits = 1.5 must be a positive integer/);
     expect(() => buildModel('gru', { steps: 3, features: 1, units: [2], head: [{ units: 4, activation: 'elu' as 'relu' }] })).toThrow(/head\[0\].activation = "elu"/);
     expect(() => buildModel('dense', { steps: 3, features: 1, units: [2], seed: 0.5 })).toThrow(/seed = 0.5 must be an integer/);
+    expect(() => buildModel('dense', { steps: 3, features: 1, units: [2], dropout: 0.2 })).toThrow(/build dense: dropout, .* apply to recurrent layers only/);
   });
 });
 
