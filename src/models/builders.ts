@@ -116,8 +116,25 @@ export function buildModel(kind: ModelKind, options: ModelOptions): tfTypes.Sequ
   }
 }
 
+/**
+ * Runs a model construction inside a tidy scope, so temporary tensors made while layers are
+ * built are freed (tfjs' LSTM `unitForgetBias` initializer leaves 4 per LSTM layer behind
+ * otherwise); the weights are variables, which a tidy scope keeps.
+ */
+export function buildWithoutLeaks<T>(construct: () => T): T {
+  let out: T | undefined;
+  tf.tidy(() => {
+    out = construct();
+  });
+  return out as T;
+}
+
 function buildRecurrent(kind: 'elman' | 'lstm' | 'gru', o: ModelOptions): tfTypes.Sequential {
   checkOptions(kind, o);
+  return buildWithoutLeaks(() => buildRecurrentStack(kind, o));
+}
+
+function buildRecurrentStack(kind: 'elman' | 'lstm' | 'gru', o: ModelOptions): tfTypes.Sequential {
   const seed = o.seed ?? 0;
   const model = tf.sequential({ name: o.name ?? kind });
   o.units.forEach((units, l) => {

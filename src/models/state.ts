@@ -5,6 +5,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import type { Array3D, WindowSet } from '../types';
+import { buildWithoutLeaks } from './builders';
 import { checkWindowShape, type InverseScaler } from './predict';
 
 const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'RNN']);
@@ -36,14 +37,25 @@ function twin(model: tfTypes.LayersModel, batchSize: number | null, suffix: stri
     }
     return { className: l.className, config: c };
   });
-  const copy = tf.Sequential.fromConfig(tf.Sequential, { name: `${config.name}_${suffix}`, layers } as unknown as tfTypes.serialization.ConfigDict) as tfTypes.Sequential;
+  const copy = buildWithoutLeaks(
+    () => tf.Sequential.fromConfig(tf.Sequential, { name: `${config.name}_${suffix}`, layers } as unknown as tfTypes.serialization.ConfigDict) as tfTypes.Sequential,
+  );
   copy.setWeights(model.getWeights());
   return copy;
 }
 
-/** A copy of `model` that keeps its recurrent state between calls (batch size 1), same weights. Dispose it when done. */
+/**
+ * A copy of `model` that keeps its recurrent state between calls (batch size 1), same
+ * weights. Call `dispose()` when done: it frees the weights and the state tensors.
+ */
 export function statefulTwin(model: tfTypes.LayersModel): tfTypes.Sequential {
-  return twin(model, 1, 'con_estado');
+  const copy = twin(model, 1, 'con_estado');
+  const disposeWeights = copy.dispose.bind(copy);
+  copy.dispose = () => {
+    disposeStates(copy);
+    return disposeWeights();
+  };
+  return copy;
 }
 
 /**
@@ -60,16 +72,33 @@ export function lastHiddenState(model: tfTypes.LayersModel, x: Array3D | WindowS
   const source = model.stateful ? twin(model, null, 'sin_estado') : model;
   try {
     const layer = lastRecurrentLayer(source, 'lastHiddenState');
-    const sub = tf.model({ inputs: source.inputs, outputs: layer.output as tfTypes.SymbolicTensor });
+    const upTo = source.layers.indexOf(layer);
+    // The layers applied eagerly up to the last recurrent one (no sub-model, so no new references to the layers).
     const last = tf.tidy(() => {
-      const out = sub.predict(tf.tensor(Float32Array.from(arr.data), arr.shape)) as tfTypes.Tensor;
-      return out.rank === 3 ? out.slice([0, out.shape[1]! - 1, 0], [-1, 1, -1]).squeeze([1]) : out;
+      let t = tf.tensor(Float32Array.from(arr.data), arr.shape) as tfTypes.Tensor;
+      for (let i = 0; i <= upTo; i++) t = source.layers[i].apply(t) as tfTypes.Tensor;
+      return t.rank === 3 ? t.slice([0, t.shape[1]! - 1, 0], [-1, 1, -1]).squeeze([1]) : t;
     });
     const result = { state: Float64Array.from(last.dataSync()), units: last.shape[1] as number };
     last.dispose();
     return result;
   } finally {
-    if (source !== model) source.dispose();
+    if (source !== model) disposeCopy(source);
+  }
+}
+
+/** Disposes a model copy made here: its weights and the state tensors of its stateful layers. */
+function disposeCopy(copy: tfTypes.LayersModel): void {
+  disposeStates(copy);
+  copy.dispose();
+}
+
+/** Frees the state tensors (current and kept for BPTT) of a model's stateful layers. */
+function disposeStates(copy: tfTypes.LayersModel): void {
+  for (const layer of copy.layers) {
+    const rnn = layer as unknown as { stateful?: boolean; states?: tfTypes.Tensor[] | null; keptStates?: tfTypes.Tensor[][] };
+    if (rnn.stateful && rnn.states) tf.dispose(rnn.states.filter((t) => t && !t.isDisposed));
+    if (rnn.keptStates) tf.dispose(rnn.keptStates.flat());
   }
 }
 
@@ -105,6 +134,6 @@ export function evaluateCarryingState(model: tfTypes.LayersModel, x: Array3D | W
     }
     return scaler ? scaler.inverseTransform(out) : out;
   } finally {
-    copy.dispose();
+    disposeCopy(copy);
   }
 }

@@ -162,3 +162,26 @@ describe('model files', () => {
     await expect(loadModelFiles(dir)).rejects.toThrow(/weight file .*c\.bin named in .*model\.json is missing/);
   });
 });
+
+describe('no tensor leaks in builders, copies and state helpers', () => {
+  it('keeps tf.memory().numTensors unchanged across repeated calls', async () => {
+    const { train, statefulTwin } = await import('../../src');
+    const st = buildModel('lstm', { steps: 3, features: 1, units: [2], seed: 1, stateful: true, batchSize: 2 });
+    const plain = buildModel('jordan', { steps: 3, features: 1, units: [2, 2], seed: 1 });
+    const data = smallData(6, 3, 1);
+    const round = async () => {
+      buildModel('lstm', { steps: 3, features: 1, units: [2, 2] }).dispose(); // tfjs' unitForgetBias initializer leaks unless built in a tidy scope
+      predictWindows(st, data);
+      lastHiddenState(st, data);
+      lastHiddenState(plain, data);
+      evaluateCarryingState(st, data, { carryState: true });
+      evaluateCarryingState(plain, data, { carryState: false });
+      statefulTwin(plain).dispose();
+      await train(st, data, { epochs: 2, batchSize: 2, progress: 'none', validationData: smallData(3, 3, 1) });
+    };
+    await round();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await round();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
