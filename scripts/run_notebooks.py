@@ -129,9 +129,25 @@ def write_atomic(path, text):
             os.remove(tmp)
 
 
+EMPTY_SCRIPT = "data:text/javascript,"
+
+
+def local_script_or_empty(url):
+    """Debian's nbconvert points the HTML at /usr/share/javascript files (require.js,
+    MathJax) that exist only if libjs-requirejs / libjs-mathjax are installed. A missing
+    file would be a load error in every viewer, so it is replaced by an empty script: the
+    charts need neither, and without MathJax the few formulas stay readable TeX."""
+    if url.startswith("file://") and not os.path.exists(url[len("file://"):].split("?")[0]):
+        return EMPTY_SCRIPT
+    return url
+
+
 def export_html(nb, path):
     from nbconvert import HTMLExporter
     exporter = HTMLExporter()
+    for trait in ("require_js_url", "mathjax_url", "jquery_url"):
+        if exporter.has_trait(trait):
+            setattr(exporter, trait, local_script_or_empty(getattr(exporter, trait)))
     body, _ = exporter.from_notebook_node(nb)
     write_atomic(path, body)
 
