@@ -37,6 +37,64 @@ export function derivative(name: Activation, y: number): number {
 }
 
 /**
+ * dst[dOff + k] = activation(src[sOff + k]) for k < n: one dispatch per vector, not per
+ * element (the per-element switch was the engine's largest single cost at batch 1).
+ */
+export function activateInto(name: Activation, src: Float64Array, sOff: number, dst: Float64Array, dOff: number, n: number): void {
+  switch (name) {
+    case 'tanh':
+      for (let k = 0; k < n; k++) dst[dOff + k] = Math.tanh(src[sOff + k]);
+      return;
+    case 'sigmoid':
+      for (let k = 0; k < n; k++) dst[dOff + k] = 1 / (1 + Math.exp(-src[sOff + k]));
+      return;
+    case 'hardSigmoid':
+      for (let k = 0; k < n; k++) {
+        const x = src[sOff + k];
+        dst[dOff + k] = x <= -2.5 ? 0 : x >= 2.5 ? 1 : 0.2 * x + 0.5;
+      }
+      return;
+    case 'relu':
+      for (let k = 0; k < n; k++) {
+        const x = src[sOff + k];
+        dst[dOff + k] = x > 0 ? x : 0;
+      }
+      return;
+    default:
+      for (let k = 0; k < n; k++) dst[dOff + k] = src[sOff + k];
+  }
+}
+
+/** dst[dOff + k] = activation′ expressed through the outputs y[yOff + k], for k < n. */
+export function derivativeInto(name: Activation, y: Float64Array, yOff: number, dst: Float64Array, dOff: number, n: number): void {
+  switch (name) {
+    case 'tanh':
+      for (let k = 0; k < n; k++) {
+        const v = y[yOff + k];
+        dst[dOff + k] = 1 - v * v;
+      }
+      return;
+    case 'sigmoid':
+      for (let k = 0; k < n; k++) {
+        const v = y[yOff + k];
+        dst[dOff + k] = v * (1 - v);
+      }
+      return;
+    case 'hardSigmoid':
+      for (let k = 0; k < n; k++) {
+        const v = y[yOff + k];
+        dst[dOff + k] = v > 0 && v < 1 ? 0.2 : 0;
+      }
+      return;
+    case 'relu':
+      for (let k = 0; k < n; k++) dst[dOff + k] = y[yOff + k] > 0 ? 1 : 0;
+      return;
+    default:
+      dst.fill(1, dOff, dOff + n);
+  }
+}
+
+/**
  * out[j] += Σ_i v[off + i] · M[i·cols + j] for j < cols: a row-vector × matrix product
  * accumulated in place, walking M row by row (contiguous memory).
  */
@@ -123,8 +181,9 @@ export class DenseLayer implements FusedLayer {
       for (let o = 0; o < O; o++) {
         let s = b[o];
         for (let i = 0; i < I; i++) s += x[t * I + i] * W[i * O + o];
-        this.y[t * O + o] = activate(this.act, s);
+        this.y[t * O + o] = s;
       }
+      activateInto(this.act, this.y, t * O, this.y, t * O, O);
     }
     return this.y.subarray(0, T * O);
   }
@@ -137,8 +196,9 @@ export class DenseLayer implements FusedLayer {
     const x = this.x;
     const da = this.da;
     for (let t = 0; t < T; t++) {
+      derivativeInto(this.act, this.y, t * O, da, 0, O);
       for (let o = 0; o < O; o++) {
-        da[o] = dy[t * O + o] * derivative(this.act, this.y[t * O + o]);
+        da[o] *= dy[t * O + o];
         gb[o] += da[o];
       }
       affineBackward(da, x, t * I, I, W, gW, O, this.dx, t * I);
@@ -244,30 +304,28 @@ export class ElmanLayer extends RecurrentBase {
     this.da = new Float64Array(this.units);
   }
   protected step(t: number): void {
-    const [W, R, b] = [this.params[0].value, this.params[1].value, this.params[2].value];
     const I = this.inSize;
     const U = this.units;
-    const x = this.x;
     const hp = t * U;
     const z = this.da; // scratch: pre-activations
-    z.set(b);
-    affineAccumulate(z, x, t * I, I, W, U);
-    affineAccumulate(z, this.hs, hp, U, R, U);
-    for (let u = 0; u < U; u++) this.hs[hp + U + u] = activate(this.act, z[u]);
+    z.set(this.params[2].value);
+    affineAccumulate(z, this.x, t * I, I, this.params[0].value, U);
+    affineAccumulate(z, this.hs, hp, U, this.params[1].value, U);
+    activateInto(this.act, z, 0, this.hs, hp + U, U);
   }
   protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
-    const [W, R] = [this.params[0].value, this.params[1].value];
-    const [gW, gR, gb] = [this.params[0].grad, this.params[1].grad, this.params[2].grad];
+    const gb = this.params[2].grad;
     const I = this.inSize;
     const U = this.units;
     const hp = t * U;
     const da = this.da;
+    derivativeInto(this.act, this.hs, hp + U, da, 0, U);
     for (let u = 0; u < U; u++) {
-      da[u] = dh[u] * derivative(this.act, this.hs[hp + U + u]);
+      da[u] *= dh[u];
       gb[u] += da[u];
     }
-    affineBackward(da, this.x, t * I, I, W, gW, U, this.dxs, t * I);
-    affineBackward(da, this.hs, hp, U, R, gR, U, dhPrev, 0);
+    affineBackward(da, this.x, t * I, I, this.params[0].value, this.params[0].grad, U, this.dxs, t * I);
+    affineBackward(da, this.hs, hp, U, this.params[1].value, this.params[1].grad, U, dhPrev, 0);
   }
 }
 
@@ -276,6 +334,9 @@ export class LSTMLayer extends RecurrentBase {
   readonly params: Param[];
   private gates = new Float64Array(0); // [T × 4U] activated gates
   private cs = new Float64Array(0); // [(T+1) × U]
+  private acs = new Float64Array(0); // [(T+1) × U]: act(c_t)
+  private dg = new Float64Array(0); // scratch: gate derivatives
+  private dac = new Float64Array(0); // scratch: act′(c_t)
   private dz = new Float64Array(0);
   private dc = new Float64Array(0);
   private pre = new Float64Array(0);
@@ -286,6 +347,9 @@ export class LSTMLayer extends RecurrentBase {
   protected reserveInternals(T: number): void {
     this.gates = new Float64Array(T * 4 * this.units);
     this.cs = new Float64Array((T + 1) * this.units);
+    this.acs = new Float64Array((T + 1) * this.units);
+    this.dg = new Float64Array(4 * this.units);
+    this.dac = new Float64Array(this.units);
     this.dz = new Float64Array(4 * this.units);
     this.dc = new Float64Array(this.units);
     this.pre = new Float64Array(4 * this.units);
@@ -297,51 +361,56 @@ export class LSTMLayer extends RecurrentBase {
     this.dc.fill(0);
   }
   protected step(t: number): void {
-    const [W, R, b] = [this.params[0].value, this.params[1].value, this.params[2].value];
     const I = this.inSize;
     const U = this.units;
     const G = 4 * U;
-    const x = this.x;
     const hp = t * U;
+    const go = t * G;
     const g = this.gates;
     const z = this.pre;
-    z.set(b);
-    affineAccumulate(z, x, t * I, I, W, G);
-    affineAccumulate(z, this.hs, hp, U, R, G);
-    for (let j = 0; j < G; j++) g[t * G + j] = activate(j >= 2 * U && j < 3 * U ? this.act : this.rec, z[j]);
-    for (let u = 0; u < U; u++) {
-      const c = g[t * G + U + u] * this.cs[hp + u] + g[t * G + u] * g[t * G + 2 * U + u];
-      this.cs[hp + U + u] = c;
-      this.hs[hp + U + u] = g[t * G + 3 * U + u] * activate(this.act, c);
-    }
+    const cs = this.cs;
+    z.set(this.params[2].value);
+    affineAccumulate(z, this.x, t * I, I, this.params[0].value, G);
+    affineAccumulate(z, this.hs, hp, U, this.params[1].value, G);
+    activateInto(this.rec, z, 0, g, go, 2 * U);
+    activateInto(this.act, z, 2 * U, g, go + 2 * U, U);
+    activateInto(this.rec, z, 3 * U, g, go + 3 * U, U);
+    for (let u = 0; u < U; u++) cs[hp + U + u] = g[go + U + u] * cs[hp + u] + g[go + u] * g[go + 2 * U + u];
+    activateInto(this.act, cs, hp + U, this.acs, hp + U, U);
+    for (let u = 0; u < U; u++) this.hs[hp + U + u] = g[go + 3 * U + u] * this.acs[hp + U + u];
   }
   protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
-    const [W, R] = [this.params[0].value, this.params[1].value];
-    const [gW, gR, gb] = [this.params[0].grad, this.params[1].grad, this.params[2].grad];
+    const gb = this.params[2].grad;
     const I = this.inSize;
     const U = this.units;
     const G = 4 * U;
     const hp = t * U;
+    const go = t * G;
     const g = this.gates;
+    const dg = this.dg;
+    const dac = this.dac;
     const dz = this.dz;
     const dc = this.dc;
+    derivativeInto(this.rec, g, go, dg, 0, 2 * U);
+    derivativeInto(this.act, g, go + 2 * U, dg, 2 * U, U);
+    derivativeInto(this.rec, g, go + 3 * U, dg, 3 * U, U);
+    derivativeInto(this.act, this.acs, hp + U, dac, 0, U);
     for (let u = 0; u < U; u++) {
-      const c = this.cs[hp + U + u];
-      const ac = activate(this.act, c);
-      const ig = g[t * G + u];
-      const fg = g[t * G + U + u];
-      const cg = g[t * G + 2 * U + u];
-      const og = g[t * G + 3 * U + u];
-      const dcTot = dc[u] + dh[u] * og * derivative(this.act, ac);
-      dz[3 * U + u] = dh[u] * ac * derivative(this.rec, og);
-      dz[u] = dcTot * cg * derivative(this.rec, ig);
-      dz[U + u] = dcTot * this.cs[hp + u] * derivative(this.rec, fg);
-      dz[2 * U + u] = dcTot * ig * derivative(this.act, cg);
+      const ac = this.acs[hp + U + u];
+      const ig = g[go + u];
+      const fg = g[go + U + u];
+      const cg = g[go + 2 * U + u];
+      const og = g[go + 3 * U + u];
+      const dcTot = dc[u] + dh[u] * og * dac[u];
+      dz[3 * U + u] = dh[u] * ac * dg[3 * U + u];
+      dz[u] = dcTot * cg * dg[u];
+      dz[U + u] = dcTot * this.cs[hp + u] * dg[U + u];
+      dz[2 * U + u] = dcTot * ig * dg[2 * U + u];
       dc[u] = dcTot * fg;
     }
     for (let j = 0; j < G; j++) gb[j] += dz[j];
-    affineBackward(dz, this.x, t * I, I, W, gW, G, this.dxs, t * I);
-    affineBackward(dz, this.hs, hp, U, R, gR, G, dhPrev, 0);
+    affineBackward(dz, this.x, t * I, I, this.params[0].value, this.params[0].grad, G, this.dxs, t * I);
+    affineBackward(dz, this.hs, hp, U, this.params[1].value, this.params[1].grad, G, dhPrev, 0);
   }
 }
 
@@ -356,6 +425,7 @@ export class GRULayer extends RecurrentBase {
   private dz = new Float64Array(0);
   private drh = new Float64Array(0);
   private pre = new Float64Array(0);
+  private dg = new Float64Array(0); // scratch: gate derivatives
   constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation) {
     super(inSize, units, returnSequences);
     this.params = [param('kernel', inSize * 3 * units, true), param('recurrent_kernel', units * 3 * units, true), param('bias', 3 * units, false)];
@@ -365,67 +435,73 @@ export class GRULayer extends RecurrentBase {
     this.dz = new Float64Array(3 * this.units);
     this.drh = new Float64Array(this.units);
     this.pre = new Float64Array(3 * this.units);
+    this.dg = new Float64Array(3 * this.units);
   }
   protected step(t: number): void {
-    const [W, R, b] = [this.params[0].value, this.params[1].value, this.params[2].value];
+    const R = this.params[1].value;
     const I = this.inSize;
     const U = this.units;
     const G = 3 * U;
-    const x = this.x;
     const hp = t * U;
+    const go = t * G;
     const g = this.gates;
     const z = this.pre;
-    z.set(b);
-    affineAccumulate(z, x, t * I, I, W, G);
+    z.set(this.params[2].value);
+    affineAccumulate(z, this.x, t * I, I, this.params[0].value, G);
     // recurrent part of z and r, then of ĥ with the reset gate applied to h
     for (let k = 0; k < U; k++) {
       const hk = this.hs[hp + k];
       const off = k * G;
       for (let j = 0; j < 2 * U; j++) z[j] += hk * R[off + j];
     }
-    for (let j = 0; j < 2 * U; j++) g[t * G + j] = activate(this.rec, z[j]);
+    activateInto(this.rec, z, 0, g, go, 2 * U);
     for (let k = 0; k < U; k++) {
-      const rh = g[t * G + U + k] * this.hs[hp + k];
+      const rh = g[go + U + k] * this.hs[hp + k];
       const off = k * G + 2 * U;
       for (let u = 0; u < U; u++) z[2 * U + u] += rh * R[off + u];
     }
-    for (let u = 0; u < U; u++) g[t * G + 2 * U + u] = activate(this.act, z[2 * U + u]);
+    activateInto(this.act, z, 2 * U, g, go + 2 * U, U);
     for (let u = 0; u < U; u++) {
-      const z = g[t * G + u];
-      this.hs[hp + U + u] = z * this.hs[hp + u] + (1 - z) * g[t * G + 2 * U + u];
+      const zu = g[go + u];
+      this.hs[hp + U + u] = zu * this.hs[hp + u] + (1 - zu) * g[go + 2 * U + u];
     }
   }
   protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
-    const [W, R] = [this.params[0].value, this.params[1].value];
-    const [gW, gR, gb] = [this.params[0].grad, this.params[1].grad, this.params[2].grad];
+    const R = this.params[1].value;
+    const gR = this.params[1].grad;
+    const gb = this.params[2].grad;
     const I = this.inSize;
     const U = this.units;
     const G = 3 * U;
     const hp = t * U;
+    const go = t * G;
     const g = this.gates;
+    const dg = this.dg;
     const dz = this.dz;
     const drh = this.drh;
+    derivativeInto(this.rec, g, go, dg, 0, 2 * U);
+    derivativeInto(this.act, g, go + 2 * U, dg, 2 * U, U);
     // candidate ĥ and update gate z
     for (let u = 0; u < U; u++) {
-      const z = g[t * G + u];
-      const hh = g[t * G + 2 * U + u];
-      dz[2 * U + u] = dh[u] * (1 - z) * derivative(this.act, hh);
-      dz[u] = dh[u] * (this.hs[hp + u] - hh) * derivative(this.rec, z);
-      dhPrev[u] = dh[u] * z;
+      const zu = g[go + u];
+      const hh = g[go + 2 * U + u];
+      dz[2 * U + u] = dh[u] * (1 - zu) * dg[2 * U + u];
+      dz[u] = dh[u] * (this.hs[hp + u] - hh) * dg[u];
+      dhPrev[u] = dh[u] * zu;
     }
     // through (r∘h)·Uh
     for (let k = 0; k < U; k++) {
       let s = 0;
       for (let u = 0; u < U; u++) s += R[k * G + 2 * U + u] * dz[2 * U + u];
       drh[k] = s; // d(r_k h_k)
-      const rk = g[t * G + U + k];
+      const rk = g[go + U + k];
       const hk = this.hs[hp + k];
       for (let u = 0; u < U; u++) gR[k * G + 2 * U + u] += rk * hk * dz[2 * U + u];
       dhPrev[k] += s * rk;
     }
-    for (let k = 0; k < U; k++) dz[U + k] = drh[k] * this.hs[hp + k] * derivative(this.rec, g[t * G + U + k]);
+    for (let k = 0; k < U; k++) dz[U + k] = drh[k] * this.hs[hp + k] * dg[U + k];
     for (let j = 0; j < G; j++) gb[j] += dz[j];
-    affineBackward(dz, this.x, t * I, I, W, gW, G, this.dxs, t * I);
+    affineBackward(dz, this.x, t * I, I, this.params[0].value, this.params[0].grad, G, this.dxs, t * I);
     for (let k = 0; k < U; k++) {
       const hk = this.hs[hp + k];
       let s = 0;
