@@ -4,6 +4,7 @@
 // writes bench/results/<timestamp>.json. `--quick` for a smoke run. Not part of `npm test`.
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const L = require('../dist');
@@ -19,14 +20,21 @@ function data(n, steps, features, seed) {
   return { x: { data: x, shape: [n, steps, features] }, y: { data: y, shape: [n, 1] } };
 }
 
-/** Seconds per epoch, timing `batches` batches (or the whole epoch) and extrapolating. */
+/**
+ * Seconds per epoch, timing `batches` batches (or the whole epoch) and extrapolating.
+ * Steady state, as in a real training of many epochs: a short untimed warm-up run first
+ * (V8's JIT for the engine, kernel setup for tfjs), the same for PyTorch.
+ */
 async function timeEpoch(engine, kind, set, units, batch, batches) {
   const n = set.x.shape[0];
   const total = Math.ceil(n / batch);
   const timed = Math.min(total, batches || total);
   const part = L.sliceWindows(set, 0, Math.min(n, timed * batch));
+  const warm = L.sliceWindows(set, 0, Math.min(n, batch * Math.min(timed, engine === 'fast' ? timed : 3)));
   const model = L.buildModel(kind, { steps: set.x.shape[1], features: set.x.shape[2], units, seed: 1 });
-  const h = await L.train(model, part, { epochs: 1, batchSize: batch, optimizer: 'adam', learningRate: 1e-3, loss: 'mse', engine, progress: 'none', shuffle: false });
+  const options = { epochs: 1, batchSize: batch, optimizer: 'adam', learningRate: 1e-3, loss: 'mse', engine, progress: 'none', shuffle: false };
+  await L.train(model, warm, options);
+  const h = await L.train(model, part, options);
   model.dispose();
   return (h.totalSeconds * total) / timed;
 }
@@ -34,7 +42,7 @@ async function timeEpoch(engine, kind, set, units, batch, batches) {
 function torchTimes(cases) {
   const python = [process.env.RNN_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean).find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
   if (!python) return { skipped: 'no Python with torch found (set RNN_PYTHON; Debian: apt-get install python3-torch)' };
-  const r = spawnSync(python, [path.join(__dirname, 'torch_reference.py'), JSON.stringify({ cases, threads: 1 })], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(python, [path.join(__dirname, 'torch_reference.py'), JSON.stringify({ cases, threads: os.cpus().length })], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) return { skipped: `torch reference failed: ${r.stderr.trim().split('\n').pop()}` };
   return JSON.parse(r.stdout);
 }
@@ -70,7 +78,7 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(0)}×` : '—');
     r.torch = torch.seconds ? torch.seconds[i] : undefined;
     if (i === rows.length - 1 && r.torch) r.torch /= jenaBatches;
   });
-  console.log(`backend: ${backend} · torch: ${torch.torch ?? torch.skipped}\n`);
+  console.log(`backend: ${backend} · engine: up to ${Number(process.env.RNN_ENGINE_THREADS) || os.cpus().length} threads for large batches · torch: ${torch.torch ?? torch.skipped} (${os.cpus().length} threads)\n`);
   console.log('config                                 cell    batch   engine s   tfjs s     torch s    engine vs tfjs  engine vs torch');
   for (const r of rows) {
     console.log(`${r.config.padEnd(38)} ${r.cell.padEnd(7)} ${String(r.batch).padStart(5)}   ${fmt(r.fast).padEnd(10)} ${fmt(r.tfjs).padEnd(10)} ${fmt(r.torch).padEnd(10)} ${ratio(r.fast, r.tfjs).padStart(14)}  ${ratio(r.fast, r.torch).padStart(15)}`);

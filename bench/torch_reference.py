@@ -56,6 +56,11 @@ def time_case(c):
     batch = c["batch"]
     total = (n + batch - 1) // batch
     timed = min(total, c.get("batches") or total)
+    for b in range(min(timed, 3)):  # warm-up, untimed (the engine and tfjs get one too)
+        xb, yb = x[b * batch:(b + 1) * batch], y[b * batch:(b + 1) * batch]
+        opt.zero_grad()
+        loss_fn(model(xb), yb).backward()
+        opt.step()
     start = time.perf_counter()
     for b in range(timed):
         xb, yb = x[b * batch:(b + 1) * batch], y[b * batch:(b + 1) * batch]
