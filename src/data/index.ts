@@ -8,3 +8,5 @@ export { LoadedDataset, loadDataset, loadCsv, locateDataset, seriesOf } from './
 export type { DataSource, LoadDatasetOptions, LoadCsvOptions } from './load';
 export { generateJenaLike, loadJena, JENA_COLUMNS, JENA_STAND_IN_BANNER } from './jena';
 export type { JenaLikeOptions } from './jena';
+export { lorenzSeries } from './lorenz';
+export type { LorenzOptions } from './lorenz';
