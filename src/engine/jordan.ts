@@ -66,7 +66,7 @@ export class JordanLayer implements FusedLayer {
   forward(x: Float64Array, T: number): Float64Array {
     this.x = x;
     const O = this.outSize;
-    this.ys.fill(0, 0, O);
+    for (let o = 0; o < O; o++) this.ys[o] = 0;
     for (let t = 0; t < T; t++) {
       let input = x;
       let inOff = t * this.inSize;
@@ -98,8 +98,8 @@ export class JordanLayer implements FusedLayer {
   backward(dy: Float64Array, T: number): Float64Array {
     const O = this.outSize;
     const L = this.units.length;
-    this.dxs.fill(0, 0, T * this.inSize);
-    this.dyPrev.fill(0);
+    for (let k = 0; k < T * this.inSize; k++) this.dxs[k] = 0;
+    for (let o = 0; o < O; o++) this.dyPrev[o] = 0;
     for (let t = T - 1; t >= 0; t--) {
       for (let o = 0; o < O; o++) {
         const fromAbove = this.returnSequences ? dy[t * O + o] : t === T - 1 ? dy[o] : 0;

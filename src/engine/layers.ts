@@ -1,8 +1,12 @@
 /**
  * Fused layers of the engine: forward over a whole sequence keeping what backpropagation
  * through time needs, and backward accumulating gradients. Float64, preallocated per
- * maximum sequence length; nothing is allocated per time step.
+ * maximum sequence length; nothing is allocated per time step. The recurrent layers keep
+ * their arrays in the engine heap (heap.ts) and run their matrix products in its
+ * WebAssembly SIMD kernels; elementwise work (gates, activations) is done here.
  */
+import { addr, Alloc, javascriptKernels, Kernels } from './heap';
+
 export type Activation = 'tanh' | 'sigmoid' | 'hardSigmoid' | 'relu' | 'linear';
 
 export function activate(name: Activation, x: number): number {
@@ -90,20 +94,7 @@ export function derivativeInto(name: Activation, y: Float64Array, yOff: number, 
       for (let k = 0; k < n; k++) dst[dOff + k] = y[yOff + k] > 0 ? 1 : 0;
       return;
     default:
-      dst.fill(1, dOff, dOff + n);
-  }
-}
-
-/**
- * out[j] += Σ_i v[off + i] · M[i·cols + j] for j < cols: a row-vector × matrix product
- * accumulated in place, walking M row by row (contiguous memory).
- */
-export function affineAccumulate(out: Float64Array, v: Float64Array, off: number, rows: number, M: Float64Array, cols: number): void {
-  for (let i = 0; i < rows; i++) {
-    const vi = v[off + i];
-    if (vi === 0) continue;
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) out[j] += vi * M[base + j];
+      for (let k = 0; k < n; k++) dst[dOff + k] = 1;
   }
 }
 
@@ -145,10 +136,28 @@ export interface FusedLayer {
   backward(dy: Float64Array, T: number): Float64Array;
   /** Size buffers for sequences up to T steps. */
   reserve(T: number): void;
+  /** Set on the first layer: nothing needs the gradient w.r.t. the network's input. */
+  skipInputGradient?: boolean;
 }
 
-function param(name: string, size: number, isKernel: boolean): Param {
-  return { name, value: new Float64Array(size), grad: new Float64Array(size), isKernel };
+/** Where a layer keeps its arrays, and the kernels that work on them. */
+export interface LayerMemory {
+  alloc: Alloc;
+  kernels: Kernels;
+  owns(a: Float64Array): boolean;
+}
+
+/** Plain JavaScript arrays (layers that use no kernels, and tests). */
+export const JS_MEMORY: LayerMemory = {
+  alloc: (n) => new Float64Array(n),
+  kernels: javascriptKernels(() => {
+    throw new Error('JS_MEMORY has no kernels: build recurrent layers on an engine heap.');
+  }),
+  owns: () => false,
+};
+
+function param(name: string, size: number, isKernel: boolean, alloc: Alloc = (n) => new Float64Array(n)): Param {
+  return { name, value: alloc(size), grad: alloc(size), isKernel };
 }
 
 /** Dense applied at every step: y = act(x·W + b). */
@@ -158,17 +167,17 @@ export class DenseLayer implements FusedLayer {
   private y = new Float64Array(0);
   private dx = new Float64Array(0);
   private da = new Float64Array(0);
-  constructor(readonly inSize: number, readonly outSize: number, private readonly act: Activation) {
-    this.params = [param('kernel', inSize * outSize, true), param('bias', outSize, false)];
+  constructor(readonly inSize: number, readonly outSize: number, private readonly act: Activation, private readonly mem: LayerMemory = JS_MEMORY) {
+    this.params = [param('kernel', inSize * outSize, true, mem.alloc), param('bias', outSize, false, mem.alloc)];
   }
   outSteps(T: number): number {
     return T;
   }
   reserve(T: number): void {
     if (this.y.length < T * this.outSize) {
-      this.y = new Float64Array(T * this.outSize);
-      this.dx = new Float64Array(T * this.inSize);
-      this.da = new Float64Array(this.outSize);
+      this.y = this.mem.alloc(T * this.outSize);
+      this.dx = this.mem.alloc(T * this.inSize);
+      this.da = this.mem.alloc(this.outSize);
     }
   }
   forward(x: Float64Array, T: number): Float64Array {
@@ -227,17 +236,54 @@ export class FlattenLayer implements FusedLayer {
 }
 
 /**
- * Common frame of the recurrent layers: the full hidden sequence is computed; when
- * `returnSequences` is false only the last step is passed on.
+ * Common frame of the recurrent layers (kernel [I × G], recurrent kernel [U × G], bias [G]
+ * with G = gates · units), kept in the engine heap. The input part of every step,
+ * x_t·W + b, does not depend on the state, so it is computed for all steps before the
+ * recurrence, and its gradients (W, b and the input) after backpropagation through time:
+ * the per-step work is only the recurrent part. Products run in the heap's kernels, the
+ * elementwise work here. The full hidden sequence is kept; when `returnSequences` is false
+ * only the last step is passed on.
  */
 abstract class RecurrentBase implements FusedLayer {
-  abstract readonly params: Param[];
+  readonly params: Param[];
+  skipInputGradient = false;
+  protected readonly K: Kernels;
   protected T = 0;
   protected hs = new Float64Array(0); // [(T+1) × units], row 0 = initial state (zeros)
+  /** [T × G]: pre-activations x_t·W + b (+ h·R in the step), then the activated gates. */
+  protected zs = new Float64Array(0);
+  /** [T × G]: gradient w.r.t. each step's pre-activations. */
+  protected dzs = new Float64Array(0);
   protected dxs = new Float64Array(0);
   protected dhs = new Float64Array(0); // gradient w.r.t. each step's output, [T × units]
   protected x = new Float64Array(0);
-  constructor(readonly inSize: number, readonly units: number, readonly returnSequences: boolean) {}
+  private xin = new Float64Array(0); // the input copied into the heap when it lives elsewhere
+  private ones = new Float64Array(0);
+  private dhBuf = new Float64Array(0);
+  private dhPrevBuf = new Float64Array(0);
+  // byte addresses for the kernels, computed once (byteOffset is slow on shared buffers)
+  protected pW: number;
+  protected pR: number;
+  protected pGW: number;
+  protected pGR: number;
+  protected pGb: number;
+  protected pZs = 0;
+  protected pDzs = 0;
+  protected pHs = 0;
+  protected pX = 0;
+  private pXin = 0;
+  private pDxs = 0;
+  private pOnes = 0;
+  private pDhPrev = 0;
+  constructor(readonly inSize: number, readonly units: number, readonly returnSequences: boolean, protected readonly G: number, protected readonly mem: LayerMemory) {
+    this.K = mem.kernels;
+    this.params = [param('kernel', inSize * G, true, mem.alloc), param('recurrent_kernel', units * G, true, mem.alloc), param('bias', G, false, mem.alloc)];
+    this.pW = addr(this.params[0].value);
+    this.pR = addr(this.params[1].value);
+    this.pGW = addr(this.params[0].grad);
+    this.pGR = addr(this.params[1].grad);
+    this.pGb = addr(this.params[2].grad);
+  }
   get outSize(): number {
     return this.units;
   }
@@ -246,150 +292,158 @@ abstract class RecurrentBase implements FusedLayer {
   }
   reserve(T: number): void {
     if (this.hs.length < (T + 1) * this.units) {
-      this.hs = new Float64Array((T + 1) * this.units);
-      this.dxs = new Float64Array(T * this.inSize);
-      this.dhs = new Float64Array(T * this.units);
+      const alloc = this.mem.alloc;
+      this.hs = alloc((T + 1) * this.units);
+      this.zs = alloc(T * this.G);
+      this.dzs = alloc(T * this.G);
+      this.dxs = alloc(T * this.inSize);
+      this.xin = alloc(T * this.inSize);
+      this.dhs = alloc(T * this.units);
+      this.ones = alloc(T).fill(1);
+      this.dhBuf = alloc(this.units);
+      this.dhPrevBuf = alloc(this.units);
+      this.pZs = addr(this.zs);
+      this.pDzs = addr(this.dzs);
+      this.pHs = addr(this.hs);
+      this.pXin = addr(this.xin);
+      this.pDxs = addr(this.dxs);
+      this.pOnes = addr(this.ones);
+      this.pDhPrev = addr(this.dhPrevBuf);
       this.reserveInternals(T);
     }
   }
   protected abstract reserveInternals(T: number): void;
+  /** Completes zs row t with the recurrent part, activates it and writes hs row t+1. */
   protected abstract step(t: number): void;
+  /** Writes dzs row t from dh (gradient w.r.t. h_t) and writes dhPrev (w.r.t. h_{t−1}). */
   protected abstract backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void;
 
   forward(x: Float64Array, T: number): Float64Array {
+    const G = this.G;
+    const I = this.inSize;
+    if (this.mem.owns(x)) this.pX = addr(x);
+    else {
+      for (let k = 0; k < T * I; k++) this.xin[k] = x[k];
+      x = this.xin;
+      this.pX = this.pXin;
+    }
     this.x = x;
     this.T = T;
-    this.hs.fill(0, 0, this.units);
+    const b = this.params[2].value;
+    const zs = this.zs;
+    for (let t = 0; t < T; t++) for (let j = 0; j < G; j++) zs[t * G + j] = b[j];
+    for (let t = 0; t < T; t++) this.K.mvacc(this.pZs + 8 * t * G, this.pX + 8 * t * I, I, this.pW, G, G);
+    for (let u = 0; u < this.units; u++) this.hs[u] = 0;
     this.resetState();
     for (let t = 0; t < T; t++) this.step(t);
     return this.returnSequences ? this.hs.subarray(this.units, (T + 1) * this.units) : this.hs.subarray(T * this.units, (T + 1) * this.units);
   }
   protected resetState(): void {}
 
-  private dhBuf = new Float64Array(0);
-  private dhPrevBuf = new Float64Array(0);
   backward(dy: Float64Array, T: number): Float64Array {
     const U = this.units;
-    if (this.dhBuf.length < U) {
-      this.dhBuf = new Float64Array(U);
-      this.dhPrevBuf = new Float64Array(U);
+    const G = this.G;
+    const I = this.inSize;
+    const dhs = this.dhs;
+    if (this.returnSequences) for (let k = 0; k < T * U; k++) dhs[k] = dy[k];
+    else {
+      for (let k = 0; k < (T - 1) * U; k++) dhs[k] = 0;
+      for (let u = 0; u < U; u++) dhs[(T - 1) * U + u] = dy[u];
     }
-    this.dhs.fill(0, 0, T * U);
-    if (this.returnSequences) this.dhs.set(dy.subarray(0, T * U));
-    else this.dhs.set(dy.subarray(0, U), (T - 1) * U);
-    this.dxs.fill(0, 0, T * this.inSize);
     this.resetBackState();
     const dh = this.dhBuf;
     const dhPrev = this.dhPrevBuf;
-    dhPrev.fill(0);
+    for (let u = 0; u < U; u++) dhPrev[u] = 0;
     for (let t = T - 1; t >= 0; t--) {
-      for (let u = 0; u < U; u++) dh[u] = this.dhs[t * U + u] + dhPrev[u];
-      dhPrev.fill(0);
+      for (let u = 0; u < U; u++) dh[u] = dhs[t * U + u] + dhPrev[u];
       this.backStep(t, dh, dhPrev);
     }
+    // input part: gb += Σ_t dz_t, gW += Σ_t x_tᵀ·dz_t, dx_t = dz_t·Wᵀ
+    this.K.mvacc(this.pGb, this.pOnes, T, this.pDzs, G, G);
+    const mode = this.skipInputGradient ? 2 : 0;
+    for (let t = 0; t < T; t++) this.K.mvback(this.pDzs + 8 * t * G, this.pX + 8 * t * I, I, this.pW, this.pGW, G, G, this.pDxs + 8 * t * I, mode);
     return this.dxs;
   }
   protected resetBackState(): void {}
+
+  /** zs[t·G + from + j] += Σ_k h_{t−1}[k] · R[k·G + from + j], j < n. */
+  protected addRecurrent(t: number, from: number, n: number): void {
+    this.K.mvacc(this.pZs + 8 * (t * this.G + from), this.pHs + 8 * t * this.units, this.units, this.pR + 8 * from, this.G, n);
+  }
+
+  /** gR += h_{t−1}ᵀ·dz_t over gates from…from+n; dhPrev (the buffer backStep is given) = (mode 0) or += (mode 1) R·dz_t. */
+  protected backRecurrent(t: number, from: number, n: number, mode: 0 | 1): void {
+    this.K.mvback(this.pDzs + 8 * (t * this.G + from), this.pHs + 8 * t * this.units, this.units, this.pR + 8 * from, this.pGR + 8 * from, this.G, n, this.pDhPrev, mode);
+  }
 }
 
 /** tfjs SimpleRNN: h_t = act(x_t·W + h_{t−1}·U + b). */
 export class ElmanLayer extends RecurrentBase {
-  readonly params: Param[];
-  private da = new Float64Array(0);
-  constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation) {
-    super(inSize, units, returnSequences);
-    this.params = [param('kernel', inSize * units, true), param('recurrent_kernel', units * units, true), param('bias', units, false)];
+  constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, mem: LayerMemory) {
+    super(inSize, units, returnSequences, units, mem);
   }
-  protected reserveInternals(): void {
-    this.da = new Float64Array(this.units);
-  }
+  protected reserveInternals(): void {}
   protected step(t: number): void {
-    const I = this.inSize;
     const U = this.units;
-    const hp = t * U;
-    const z = this.da; // scratch: pre-activations
-    z.set(this.params[2].value);
-    affineAccumulate(z, this.x, t * I, I, this.params[0].value, U);
-    affineAccumulate(z, this.hs, hp, U, this.params[1].value, U);
-    activateInto(this.act, z, 0, this.hs, hp + U, U);
+    this.addRecurrent(t, 0, U);
+    activateInto(this.act, this.zs, t * U, this.hs, (t + 1) * U, U);
   }
   protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
-    const gb = this.params[2].grad;
-    const I = this.inSize;
     const U = this.units;
-    const hp = t * U;
-    const da = this.da;
-    derivativeInto(this.act, this.hs, hp + U, da, 0, U);
-    for (let u = 0; u < U; u++) {
-      da[u] *= dh[u];
-      gb[u] += da[u];
-    }
-    affineBackward(da, this.x, t * I, I, this.params[0].value, this.params[0].grad, U, this.dxs, t * I);
-    affineBackward(da, this.hs, hp, U, this.params[1].value, this.params[1].grad, U, dhPrev, 0);
+    const o = t * U;
+    const dzs = this.dzs;
+    derivativeInto(this.act, this.hs, o + U, dzs, o, U);
+    for (let u = 0; u < U; u++) dzs[o + u] *= dh[u];
+    this.backRecurrent(t, 0, U, 0);
   }
 }
 
 /** tfjs LSTM (gates i, f, c, o): c_t = f·c_{t−1} + i·act(z_c), h_t = o·act(c_t). */
 export class LSTMLayer extends RecurrentBase {
-  readonly params: Param[];
-  private gates = new Float64Array(0); // [T × 4U] activated gates
   private cs = new Float64Array(0); // [(T+1) × U]
   private acs = new Float64Array(0); // [(T+1) × U]: act(c_t)
   private dg = new Float64Array(0); // scratch: gate derivatives
   private dac = new Float64Array(0); // scratch: act′(c_t)
-  private dz = new Float64Array(0);
   private dc = new Float64Array(0);
-  private pre = new Float64Array(0);
-  constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation) {
-    super(inSize, units, returnSequences);
-    this.params = [param('kernel', inSize * 4 * units, true), param('recurrent_kernel', units * 4 * units, true), param('bias', 4 * units, false)];
+  constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation, mem: LayerMemory) {
+    super(inSize, units, returnSequences, 4 * units, mem);
   }
   protected reserveInternals(T: number): void {
-    this.gates = new Float64Array(T * 4 * this.units);
-    this.cs = new Float64Array((T + 1) * this.units);
-    this.acs = new Float64Array((T + 1) * this.units);
-    this.dg = new Float64Array(4 * this.units);
-    this.dac = new Float64Array(this.units);
-    this.dz = new Float64Array(4 * this.units);
-    this.dc = new Float64Array(this.units);
-    this.pre = new Float64Array(4 * this.units);
+    const alloc = this.mem.alloc;
+    this.cs = alloc((T + 1) * this.units);
+    this.acs = alloc((T + 1) * this.units);
+    this.dg = alloc(4 * this.units);
+    this.dac = alloc(this.units);
+    this.dc = alloc(this.units);
   }
   protected resetState(): void {
-    this.cs.fill(0, 0, this.units);
+    for (let u = 0; u < this.units; u++) this.cs[u] = 0;
   }
   protected resetBackState(): void {
-    this.dc.fill(0);
+    for (let u = 0; u < this.units; u++) this.dc[u] = 0;
   }
   protected step(t: number): void {
-    const I = this.inSize;
     const U = this.units;
-    const G = 4 * U;
     const hp = t * U;
-    const go = t * G;
-    const g = this.gates;
-    const z = this.pre;
+    const go = t * this.G;
+    const g = this.zs;
     const cs = this.cs;
-    z.set(this.params[2].value);
-    affineAccumulate(z, this.x, t * I, I, this.params[0].value, G);
-    affineAccumulate(z, this.hs, hp, U, this.params[1].value, G);
-    activateInto(this.rec, z, 0, g, go, 2 * U);
-    activateInto(this.act, z, 2 * U, g, go + 2 * U, U);
-    activateInto(this.rec, z, 3 * U, g, go + 3 * U, U);
+    this.addRecurrent(t, 0, 4 * U);
+    activateInto(this.rec, g, go, g, go, 2 * U);
+    activateInto(this.act, g, go + 2 * U, g, go + 2 * U, U);
+    activateInto(this.rec, g, go + 3 * U, g, go + 3 * U, U);
     for (let u = 0; u < U; u++) cs[hp + U + u] = g[go + U + u] * cs[hp + u] + g[go + u] * g[go + 2 * U + u];
     activateInto(this.act, cs, hp + U, this.acs, hp + U, U);
     for (let u = 0; u < U; u++) this.hs[hp + U + u] = g[go + 3 * U + u] * this.acs[hp + U + u];
   }
   protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
-    const gb = this.params[2].grad;
-    const I = this.inSize;
     const U = this.units;
-    const G = 4 * U;
     const hp = t * U;
-    const go = t * G;
-    const g = this.gates;
+    const go = t * this.G;
+    const g = this.zs;
     const dg = this.dg;
     const dac = this.dac;
-    const dz = this.dz;
+    const dz = this.dzs;
     const dc = this.dc;
     derivativeInto(this.rec, g, go, dg, 0, 2 * U);
     derivativeInto(this.act, g, go + 2 * U, dg, 2 * U, U);
@@ -402,15 +456,13 @@ export class LSTMLayer extends RecurrentBase {
       const cg = g[go + 2 * U + u];
       const og = g[go + 3 * U + u];
       const dcTot = dc[u] + dh[u] * og * dac[u];
-      dz[3 * U + u] = dh[u] * ac * dg[3 * U + u];
-      dz[u] = dcTot * cg * dg[u];
-      dz[U + u] = dcTot * this.cs[hp + u] * dg[U + u];
-      dz[2 * U + u] = dcTot * ig * dg[2 * U + u];
+      dz[go + 3 * U + u] = dh[u] * ac * dg[3 * U + u];
+      dz[go + u] = dcTot * cg * dg[u];
+      dz[go + U + u] = dcTot * this.cs[hp + u] * dg[U + u];
+      dz[go + 2 * U + u] = dcTot * ig * dg[2 * U + u];
       dc[u] = dcTot * fg;
     }
-    for (let j = 0; j < G; j++) gb[j] += dz[j];
-    affineBackward(dz, this.x, t * I, I, this.params[0].value, this.params[0].grad, G, this.dxs, t * I);
-    affineBackward(dz, this.hs, hp, U, this.params[1].value, this.params[1].grad, G, dhPrev, 0);
+    this.backRecurrent(t, 0, 4 * U, 0);
   }
 }
 
@@ -420,64 +472,48 @@ export class LSTMLayer extends RecurrentBase {
  * h_t = z∘h_{t−1} + (1 − z)∘ĥ.
  */
 export class GRULayer extends RecurrentBase {
-  readonly params: Param[];
-  private gates = new Float64Array(0); // [T × 3U]: z, r, ĥ
-  private dz = new Float64Array(0);
+  private rhs = new Float64Array(0); // [T × U]: r_t ∘ h_{t−1}
   private drh = new Float64Array(0);
-  private pre = new Float64Array(0);
   private dg = new Float64Array(0); // scratch: gate derivatives
-  constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation) {
-    super(inSize, units, returnSequences);
-    this.params = [param('kernel', inSize * 3 * units, true), param('recurrent_kernel', units * 3 * units, true), param('bias', 3 * units, false)];
+  private pRhs = 0;
+  private pDrh = 0;
+  constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation, mem: LayerMemory) {
+    super(inSize, units, returnSequences, 3 * units, mem);
   }
   protected reserveInternals(T: number): void {
-    this.gates = new Float64Array(T * 3 * this.units);
-    this.dz = new Float64Array(3 * this.units);
-    this.drh = new Float64Array(this.units);
-    this.pre = new Float64Array(3 * this.units);
-    this.dg = new Float64Array(3 * this.units);
+    const alloc = this.mem.alloc;
+    this.rhs = alloc(T * this.units);
+    this.drh = alloc(this.units);
+    this.dg = alloc(3 * this.units);
+    this.pRhs = addr(this.rhs);
+    this.pDrh = addr(this.drh);
   }
   protected step(t: number): void {
-    const R = this.params[1].value;
-    const I = this.inSize;
     const U = this.units;
-    const G = 3 * U;
+    const G = this.G;
     const hp = t * U;
     const go = t * G;
-    const g = this.gates;
-    const z = this.pre;
-    z.set(this.params[2].value);
-    affineAccumulate(z, this.x, t * I, I, this.params[0].value, G);
+    const g = this.zs;
+    const rhs = this.rhs;
     // recurrent part of z and r, then of ĥ with the reset gate applied to h
-    for (let k = 0; k < U; k++) {
-      const hk = this.hs[hp + k];
-      const off = k * G;
-      for (let j = 0; j < 2 * U; j++) z[j] += hk * R[off + j];
-    }
-    activateInto(this.rec, z, 0, g, go, 2 * U);
-    for (let k = 0; k < U; k++) {
-      const rh = g[go + U + k] * this.hs[hp + k];
-      const off = k * G + 2 * U;
-      for (let u = 0; u < U; u++) z[2 * U + u] += rh * R[off + u];
-    }
-    activateInto(this.act, z, 2 * U, g, go + 2 * U, U);
+    this.addRecurrent(t, 0, 2 * U);
+    activateInto(this.rec, g, go, g, go, 2 * U);
+    for (let k = 0; k < U; k++) rhs[hp + k] = g[go + U + k] * this.hs[hp + k];
+    this.K.mvacc(this.pZs + 8 * (go + 2 * U), this.pRhs + 8 * hp, U, this.pR + 16 * U, G, U);
+    activateInto(this.act, g, go + 2 * U, g, go + 2 * U, U);
     for (let u = 0; u < U; u++) {
       const zu = g[go + u];
       this.hs[hp + U + u] = zu * this.hs[hp + u] + (1 - zu) * g[go + 2 * U + u];
     }
   }
   protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
-    const R = this.params[1].value;
-    const gR = this.params[1].grad;
-    const gb = this.params[2].grad;
-    const I = this.inSize;
     const U = this.units;
-    const G = 3 * U;
+    const G = this.G;
     const hp = t * U;
     const go = t * G;
-    const g = this.gates;
+    const g = this.zs;
     const dg = this.dg;
-    const dz = this.dz;
+    const dz = this.dzs;
     const drh = this.drh;
     derivativeInto(this.rec, g, go, dg, 0, 2 * U);
     derivativeInto(this.act, g, go + 2 * U, dg, 2 * U, U);
@@ -485,31 +521,18 @@ export class GRULayer extends RecurrentBase {
     for (let u = 0; u < U; u++) {
       const zu = g[go + u];
       const hh = g[go + 2 * U + u];
-      dz[2 * U + u] = dh[u] * (1 - zu) * dg[2 * U + u];
-      dz[u] = dh[u] * (this.hs[hp + u] - hh) * dg[u];
+      dz[go + 2 * U + u] = dh[u] * (1 - zu) * dg[2 * U + u];
+      dz[go + u] = dh[u] * (this.hs[hp + u] - hh) * dg[u];
       dhPrev[u] = dh[u] * zu;
     }
-    // through (r∘h)·Uh
+    // through (r∘h)·Uh: gUh += (r∘h)ᵀ·dĥ, d(r∘h) = Uh·dĥ
+    this.K.mvback(this.pDzs + 8 * (go + 2 * U), this.pRhs + 8 * hp, U, this.pR + 16 * U, this.pGR + 16 * U, G, U, this.pDrh, 0);
     for (let k = 0; k < U; k++) {
-      let s = 0;
-      for (let u = 0; u < U; u++) s += R[k * G + 2 * U + u] * dz[2 * U + u];
-      drh[k] = s; // d(r_k h_k)
       const rk = g[go + U + k];
-      const hk = this.hs[hp + k];
-      for (let u = 0; u < U; u++) gR[k * G + 2 * U + u] += rk * hk * dz[2 * U + u];
-      dhPrev[k] += s * rk;
+      dhPrev[k] += drh[k] * rk;
+      dz[go + U + k] = drh[k] * this.hs[hp + k] * dg[U + k];
     }
-    for (let k = 0; k < U; k++) dz[U + k] = drh[k] * this.hs[hp + k] * dg[U + k];
-    for (let j = 0; j < G; j++) gb[j] += dz[j];
-    affineBackward(dz, this.x, t * I, I, this.params[0].value, this.params[0].grad, G, this.dxs, t * I);
-    for (let k = 0; k < U; k++) {
-      const hk = this.hs[hp + k];
-      let s = 0;
-      for (let j = 0; j < 2 * U; j++) {
-        gR[k * G + j] += hk * dz[j];
-        s += R[k * G + j] * dz[j];
-      }
-      dhPrev[k] += s;
-    }
+    // through h·Uz and h·Ur
+    this.backRecurrent(t, 0, 2 * U, 1);
   }
 }

@@ -5,7 +5,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import type { LossName } from '../types';
-import { Activation, DenseLayer, ElmanLayer, FlattenLayer, FusedLayer, GRULayer, LSTMLayer, Param } from './layers';
+import { Activation, DenseLayer, ElmanLayer, FlattenLayer, FusedLayer, GRULayer, JS_MEMORY, LayerMemory, LSTMLayer, Param } from './layers';
+import { engineHeap, measure } from './heap';
 import { JordanLayer } from './jordan';
 
 const ACTIVATIONS: Record<string, Activation> = {
@@ -42,19 +43,19 @@ export interface NetworkSpec {
   layers: LayerSpec[];
 }
 
-/** Builds the fused layer of a spec. */
-export function layerFromSpec(s: LayerSpec): FusedLayer {
+/** Builds the fused layer of a spec, its arrays taken from `mem`. */
+export function layerFromSpec(s: LayerSpec, mem: LayerMemory = JS_MEMORY): FusedLayer {
   switch (s.type) {
     case 'elman':
-      return new ElmanLayer(s.inSize, s.units, s.returnSequences, s.act);
+      return new ElmanLayer(s.inSize, s.units, s.returnSequences, s.act, mem);
     case 'lstm':
-      return new LSTMLayer(s.inSize, s.units, s.returnSequences, s.act, s.rec);
+      return new LSTMLayer(s.inSize, s.units, s.returnSequences, s.act, s.rec, mem);
     case 'gru':
-      return new GRULayer(s.inSize, s.units, s.returnSequences, s.act, s.rec);
+      return new GRULayer(s.inSize, s.units, s.returnSequences, s.act, s.rec, mem);
     case 'jordan':
       return new JordanLayer(s.inSize, s.units, s.outputs, s.returnSequences, s.act, s.outAct);
     case 'dense':
-      return new DenseLayer(s.inSize, s.units, s.act);
+      return new DenseLayer(s.inSize, s.units, s.act, mem);
     case 'flatten':
       return new FlattenLayer(s.inSize, s.steps);
   }
@@ -123,7 +124,15 @@ export class FusedCore {
   private dOut: Float64Array;
 
   constructor(readonly spec: NetworkSpec) {
-    this.layers = spec.layers.map(layerFromSpec);
+    // Measure the arrays every layer needs, then build the layers in one arena of the heap
+    // (given back when this network is garbage-collected).
+    const heap = engineHeap();
+    const counter = measure();
+    const counting: LayerMemory = { alloc: counter.alloc, kernels: heap.kernels, owns: () => false };
+    for (const l of spec.layers.map((s) => layerFromSpec(s, counting))) l.reserve(spec.steps);
+    const mem: LayerMemory = { alloc: heap.arena(counter.bytes(), this), kernels: heap.kernels, owns: (a) => heap.owns(a) };
+    this.layers = spec.layers.map((s) => layerFromSpec(s, mem));
+    if (this.layers.length > 0) this.layers[0].skipInputGradient = true;
     this.steps = spec.steps;
     this.features = spec.features;
     let T = spec.steps;
@@ -185,7 +194,10 @@ export class FusedCore {
   }
 
   zeroGrads(): void {
-    for (const p of this.params) p.grad.fill(0);
+    for (const p of this.params) {
+      const g = p.grad;
+      for (let i = 0; i < g.length; i++) g[i] = 0;
+    }
   }
 
   /** Σ w² over kernels (the L2 penalty without its coefficient). */

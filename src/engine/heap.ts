@@ -1,0 +1,236 @@
+/**
+ * Memory and matrix kernels of the engine. The recurrent layers keep their weights,
+ * gradients and sequence buffers in one WebAssembly memory per thread so that the two
+ * matrix kernels of kernels.wat (SIMD, two float64 lanes) can run on them in place; the
+ * elementwise work stays in JavaScript on Float64Array views of the same memory.
+ *
+ * The memory is shared (a SharedArrayBuffer underneath) only so that growing it keeps
+ * every existing view valid; nothing is shared between threads (each worker has its own).
+ * Each network takes one contiguous arena, sized by a measuring pass before it is built,
+ * and gives it back when the network is garbage-collected.
+ * `RNN_ENGINE_WASM=0` (or a runtime without WebAssembly SIMD) uses the same kernels
+ * written in JavaScript: identical results to rounding, slower.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels.generated';
+
+/** Byte-pointer kernels (see kernels.wat). */
+export interface Kernels {
+  /** out[j] += Σ_{k<rows} v[k] · M[k·stride + j], j < n. */
+  mvacc(out: number, v: number, rows: number, M: number, stride: number, n: number): void;
+  /**
+   * gM[k·stride + j] += v[k] · d[j]; s_k = Σ_j M[k·stride + j] · d[j]; mode 0: dv[k] = s_k,
+   * 1: dv[k] += s_k, 2: dv untouched.
+   */
+  mvback(d: number, v: number, rows: number, M: number, gM: number, stride: number, n: number, dv: number, mode: number): void;
+}
+
+/** Allocates a zeroed Float64Array of n values. */
+export type Alloc = (n: number) => Float64Array;
+
+/** The part of a WebAssembly.Memory the heap uses. */
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+
+// The WebAssembly global of Node (its types live in lib.dom, which this project does not load).
+const WA = (globalThis as unknown as {
+  WebAssembly: {
+    Module: new (bytes: Uint8Array) => object;
+    Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+    Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  };
+}).WebAssembly;
+
+const PAGE = 65536;
+const MAX_PAGES = 16384; // 1 GiB: far above any network the engine is meant for
+const ALIGN = 16;
+
+const align = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
+
+let wasmModule: object | null | undefined;
+
+/** The compiled kernels, or null where WebAssembly SIMD is missing or RNN_ENGINE_WASM=0. */
+function kernelModule(): object | null {
+  if (wasmModule === undefined) {
+    wasmModule = null;
+    if (process.env.RNN_ENGINE_WASM !== '0') {
+      try {
+        wasmModule = new WA.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+      } catch {
+        wasmModule = null;
+      }
+    }
+  }
+  return wasmModule;
+}
+
+/** The kernels in JavaScript over a float64 view of the whole memory (fallback and reference). */
+export function javascriptKernels(memory: () => Float64Array): Kernels {
+  return {
+    mvacc(out, v, rows, M, stride, n) {
+      const m = memory();
+      const o = out >> 3;
+      for (let k = 0; k < rows; k++) {
+        const vk = m[(v >> 3) + k];
+        if (vk === 0) continue;
+        const r = (M >> 3) + k * stride;
+        for (let j = 0; j < n; j++) m[o + j] += vk * m[r + j];
+      }
+    },
+    mvback(d, v, rows, M, gM, stride, n, dv, mode) {
+      const m = memory();
+      const d0 = d >> 3;
+      for (let k = 0; k < rows; k++) {
+        const vk = m[(v >> 3) + k];
+        const r = (M >> 3) + k * stride;
+        const g = (gM >> 3) + k * stride;
+        let s = 0;
+        for (let j = 0; j < n; j++) {
+          const dj = m[d0 + j];
+          m[g + j] += vk * dj;
+          s += m[r + j] * dj;
+        }
+        if (mode === 0) m[(dv >> 3) + k] = s;
+        else if (mode === 1) m[(dv >> 3) + k] += s;
+      }
+    },
+  };
+}
+
+/** One thread's engine memory: arenas for networks, and the kernels working in it. */
+export class Heap {
+  readonly memory: WasmMemory;
+  readonly kernels: Kernels;
+  /** True when the kernels are the WebAssembly SIMD ones. */
+  readonly simd: boolean;
+  private top = ALIGN; // first byte never handed out (0 stays unused)
+  private free: Array<{ start: number; size: number }> = [];
+  private all: Float64Array;
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private readonly live = new WeakMap<object, { start: number; size: number }>();
+  private readonly released = new FinalizationRegistry<{ start: number; size: number }>((r) => this.release(r.start, r.size));
+
+  constructor(useWasm = true) {
+    this.memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    this.all = new Float64Array(this.memory.buffer);
+    this.buffers.add(this.memory.buffer);
+    const mod = useWasm ? kernelModule() : null;
+    this.simd = mod !== null;
+    this.kernels = mod ? (new WA.Instance(mod, { env: { memory: this.memory } }).exports as unknown as Kernels) : javascriptKernels(() => this.all);
+  }
+
+  /** True when `a` is a view of this memory (its kernels can address it). */
+  owns(a: Float64Array): boolean {
+    return this.buffers.has(a.buffer);
+  }
+
+  /**
+   * Reserves `bytes` (as measured by {@link measure}) for one network and returns its
+   * allocator; the arena goes back to the heap once `owner` is garbage-collected.
+   */
+  arena(bytes: number, owner: object): Alloc {
+    const size = align(Math.max(bytes, ALIGN));
+    const start = this.take(size);
+    this.released.register(owner, { start, size }, owner);
+    this.live.set(owner, { start, size });
+    let used = 0;
+    return (n: number) => {
+      const b = align(Math.max(n, 1) * 8);
+      if (used + b > size) throw new Error(`engine memory: a network asked for more than its measured arena (${size} bytes); this is a bug in the engine.`);
+      const view = new Float64Array(this.memory.buffer, start + used, n);
+      view.fill(0);
+      used += b;
+      return view;
+    };
+  }
+
+  /** Gives `owner`'s arena back now instead of at garbage collection (its views must not be used again). */
+  releaseNow(owner: object): void {
+    const arena = this.live.get(owner);
+    if (!arena) return;
+    this.live.delete(owner);
+    this.released.unregister(owner);
+    this.release(arena.start, arena.size);
+  }
+
+  /** Bytes handed out up to the highest arena in use, and the free gaps below it. */
+  usage(): { top: number; free: Array<{ start: number; size: number }> } {
+    return { top: this.top, free: this.free.map((f) => ({ ...f })) };
+  }
+
+  private take(size: number): number {
+    const i = this.free.findIndex((f) => f.size >= size);
+    if (i >= 0) {
+      const f = this.free[i];
+      const start = f.start;
+      if (f.size === size) this.free.splice(i, 1);
+      else {
+        f.start += size;
+        f.size -= size;
+      }
+      return start;
+    }
+    const start = this.top;
+    const end = start + size;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) {
+        throw new Error(`engine memory: networks in use need more than ${MAX_PAGES / 16} MiB; train fewer or smaller networks at once, or use engine: "tfjs".`);
+      }
+      this.memory.grow(pages);
+      this.all = new Float64Array(this.memory.buffer);
+      this.buffers.add(this.memory.buffer);
+    }
+    this.top = end;
+    return start;
+  }
+
+  private release(start: number, size: number): void {
+    this.free.push({ start, size });
+    this.free.sort((a, b) => a.start - b.start);
+    const merged: Array<{ start: number; size: number }> = [];
+    for (const f of this.free) {
+      const last = merged[merged.length - 1];
+      if (last && last.start + last.size === f.start) last.size += f.size;
+      else merged.push({ ...f });
+    }
+    const tail = merged[merged.length - 1];
+    if (tail && tail.start + tail.size === this.top) {
+      this.top = tail.start;
+      merged.pop();
+    }
+    this.free = merged;
+  }
+}
+
+/** An allocator outside any heap that counts the aligned bytes asked of it. */
+export function measure(): { alloc: Alloc; bytes: () => number } {
+  let bytes = 0;
+  return {
+    alloc: (n: number) => {
+      bytes += align(Math.max(n, 1) * 8);
+      return new Float64Array(n);
+    },
+    bytes: () => bytes,
+  };
+}
+
+let threadHeap: Heap | undefined;
+
+/** This thread's engine heap. */
+export function engineHeap(): Heap {
+  threadHeap ??= new Heap();
+  return threadHeap;
+}
+
+/** Byte address of a[index] for the kernels (a must be a view of the heap's memory). */
+export function addr(a: Float64Array, index = 0): number {
+  return a.byteOffset + index * 8;
+}
+
+/** Replaces this thread's heap (tests: the same network on JavaScript kernels); undefined resets. */
+export function useEngineHeap(heap: Heap | undefined): void {
+  threadHeap = heap;
+}

@@ -1,0 +1,102 @@
+;; The engine's two matrix kernels in WebAssembly with 128-bit SIMD (two float64 lanes).
+;; Source of src/engine/kernels.generated.ts (`npm run build:wasm` compiles this file with
+;; wabt and writes the bytes there; a test checks the two agree). Pointers are byte offsets
+;; into the imported shared memory; every array is float64; `stride` counts elements.
+;; src/engine/heap.ts has the same two kernels in JavaScript (the fallback and the
+;; reference the tests compare against).
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; mvacc: out[j] += Σ_{k<rows} v[k] · M[k·stride + j]   for j < n
+  ;; (a row vector times a matrix block, accumulated; rows with v[k] = 0 are skipped)
+  (func (export "mvacc")
+    (param $out i32) (param $v i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32)
+    (local $k i32) (local $j i32) (local $vs f64) (local $vk v128) (local $row i32)
+    (local $rowBytes i32) (local $pairBytes i32) (local $nBytes i32) (local $p i32)
+    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 3)))
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $pairBytes (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (local.set $row (local.get $M))
+    (block $kDone
+      (loop $kLoop
+        (br_if $kDone (i32.ge_u (local.get $k) (local.get $rows)))
+        (local.set $vs (f64.load (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3)))))
+        (if (f64.ne (local.get $vs) (f64.const 0))
+          (then
+            (local.set $vk (f64x2.splat (local.get $vs)))
+            (local.set $j (i32.const 0))
+            (block $jDone
+              (loop $jLoop
+                (br_if $jDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
+                (local.set $p (i32.add (local.get $out) (local.get $j)))
+                (v128.store (local.get $p)
+                  (f64x2.add
+                    (v128.load (local.get $p))
+                    (f64x2.mul (local.get $vk) (v128.load (i32.add (local.get $row) (local.get $j))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $jLoop)))
+            (if (i32.lt_u (local.get $j) (local.get $nBytes))
+              (then
+                (local.set $p (i32.add (local.get $out) (local.get $j)))
+                (f64.store (local.get $p)
+                  (f64.add
+                    (f64.load (local.get $p))
+                    (f64.mul (local.get $vs) (f64.load (i32.add (local.get $row) (local.get $j))))))))))
+        (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $kLoop))))
+
+  ;; mvback: the backward of mvacc for a gradient d (n values):
+  ;;   gM[k·stride + j] += v[k] · d[j]                    for k < rows, j < n
+  ;;   s_k = Σ_j M[k·stride + j] · d[j];  mode 0: dv[k] = s_k,  1: dv[k] += s_k,  2: no dv
+  (func (export "mvback")
+    (param $d i32) (param $v i32) (param $rows i32) (param $M i32) (param $gM i32) (param $stride i32)
+    (param $n i32) (param $dv i32) (param $mode i32)
+    (local $k i32) (local $j i32) (local $vs f64) (local $vk v128) (local $dj v128) (local $acc v128)
+    (local $s f64) (local $ds f64) (local $row i32) (local $grow i32) (local $rowBytes i32)
+    (local $pairBytes i32) (local $nBytes i32) (local $p i32) (local $q i32)
+    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 3)))
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $pairBytes (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (local.set $row (local.get $M))
+    (local.set $grow (local.get $gM))
+    (block $kDone
+      (loop $kLoop
+        (br_if $kDone (i32.ge_u (local.get $k) (local.get $rows)))
+        (local.set $vs (f64.load (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $vk (f64x2.splat (local.get $vs)))
+        (local.set $acc (f64x2.splat (f64.const 0)))
+        (local.set $j (i32.const 0))
+        (block $jDone
+          (loop $jLoop
+            (br_if $jDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
+            (local.set $dj (v128.load (i32.add (local.get $d) (local.get $j))))
+            (local.set $p (i32.add (local.get $grow) (local.get $j)))
+            (v128.store (local.get $p)
+              (f64x2.add (v128.load (local.get $p)) (f64x2.mul (local.get $vk) (local.get $dj))))
+            (local.set $acc
+              (f64x2.add (local.get $acc)
+                (f64x2.mul (v128.load (i32.add (local.get $row) (local.get $j))) (local.get $dj))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $jLoop)))
+        (local.set $s
+          (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+        (if (i32.lt_u (local.get $j) (local.get $nBytes))
+          (then
+            (local.set $ds (f64.load (i32.add (local.get $d) (local.get $j))))
+            (local.set $p (i32.add (local.get $grow) (local.get $j)))
+            (f64.store (local.get $p)
+              (f64.add (f64.load (local.get $p)) (f64.mul (local.get $vs) (local.get $ds))))
+            (local.set $s
+              (f64.add (local.get $s)
+                (f64.mul (f64.load (i32.add (local.get $row) (local.get $j))) (local.get $ds))))))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (local.get $k) (i32.const 3))))
+        (if (i32.eq (local.get $mode) (i32.const 0))
+          (then (f64.store (local.get $q) (local.get $s))))
+        (if (i32.eq (local.get $mode) (i32.const 1))
+          (then (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (local.get $s)))))
+        (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+        (local.set $grow (i32.add (local.get $grow) (local.get $rowBytes)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $kLoop))))
+)

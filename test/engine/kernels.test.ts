@@ -1,0 +1,135 @@
+// The WebAssembly kernels (kernels.wat → kernels.generated.ts) against their JavaScript
+// twins, the engine heap (arenas, growth, reuse), and whole networks on either kernel set.
+import * as path from 'path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { engineGradients, initBackend, seededRandom } from '../../src';
+import type { ModelKind } from '../../src';
+import { KERNELS_WASM_BASE64 } from '../../src/engine/kernels.generated';
+import { Heap, useEngineHeap } from '../../src/engine/heap';
+import { perturbedModel, relError, smallData } from '../support/models';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const build = require(path.join(__dirname, '..', '..', 'scripts', 'build-wasm.js')) as { compileKernels(): Promise<Buffer>; generatedSource(b: Buffer): string };
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+afterEach(() => useEngineHeap(undefined));
+
+/** Fills a fresh array of the heap with seeded values in [−1, 1), some exactly 0. */
+function filled(alloc: (n: number) => Float64Array, n: number, r: () => number): Float64Array {
+  const a = alloc(n);
+  for (let i = 0; i < n; i++) a[i] = r() < 0.1 ? 0 : r() * 2 - 1;
+  return a;
+}
+
+describe('engine kernels', () => {
+  it('the committed WebAssembly is a fresh compile of kernels.wat (run `npm run build:wasm` after editing it)', async () => {
+    const bytes = await build.compileKernels();
+    expect(Buffer.from(KERNELS_WASM_BASE64, 'base64').equals(bytes)).toBe(true);
+  });
+
+  it('loads as WebAssembly SIMD here', () => {
+    expect(new Heap().simd).toBe(true);
+  });
+
+  for (const [rows, stride, n] of [[1, 1, 1], [5, 20, 20], [5, 20, 5], [3, 7, 7], [16, 64, 64], [14, 64, 33]]) {
+    it(`mvacc / mvback: WebAssembly = JavaScript for rows ${rows}, stride ${stride}, n ${n}`, () => {
+      const results = [true, false].map((wasm) => {
+        const heap = new Heap(wasm);
+        expect(heap.simd).toBe(wasm);
+        const owner = {};
+        const alloc = heap.arena(8 * (2 * rows * stride + 3 * n + 3 * rows) + 1024, owner);
+        const r = seededRandom(rows * 100 + n);
+        const M = filled(alloc, rows * stride, r);
+        const gM = filled(alloc, rows * stride, r);
+        const v = filled(alloc, rows, r);
+        const out = filled(alloc, n, r);
+        const d = filled(alloc, n, r);
+        const dv = [filled(alloc, rows, r), filled(alloc, rows, r), filled(alloc, rows, r)];
+        const before = dv.map((a) => Float64Array.from(a));
+        const outBefore = Float64Array.from(out);
+        const gMBefore = Float64Array.from(gM);
+        const K = heap.kernels;
+        K.mvacc(out.byteOffset, v.byteOffset, rows, M.byteOffset, stride, n);
+        for (const mode of [0, 1, 2]) K.mvback(d.byteOffset, v.byteOffset, rows, M.byteOffset, gM.byteOffset, stride, n, dv[mode].byteOffset, mode);
+        // against a direct float64 computation
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let k = 0; k < rows; k++) s += v[k] * M[k * stride + j];
+          expect(out[j]).toBeCloseTo(outBefore[j] + s, 12);
+        }
+        for (let k = 0; k < rows; k++) for (let j = 0; j < n; j++) expect(gM[k * stride + j]).toBeCloseTo(gMBefore[k * stride + j] + 3 * v[k] * d[j], 12); // three mvback calls
+        for (let k = 0; k < rows; k++) for (let j = n; j < stride; j++) expect(gM[k * stride + j]).toBe(gMBefore[k * stride + j]); // outside the block: untouched
+        for (let k = 0; k < rows; k++) {
+          let s = 0;
+          for (let j = 0; j < n; j++) s += M[k * stride + j] * d[j];
+          expect(dv[0][k]).toBeCloseTo(s, 12);
+          expect(dv[1][k]).toBeCloseTo(before[1][k] + s, 12);
+          expect(dv[2][k]).toBe(before[2][k]);
+        }
+        return [out, gM, ...dv].map((a) => Float64Array.from(a));
+      });
+      results[0].forEach((a, i) => expect(relError(a, results[1][i])).toBeLessThan(1e-14));
+    });
+  }
+
+  it('mvacc adds v·M to what is there (independent check)', () => {
+    const heap = new Heap();
+    const alloc = heap.arena(1024, {});
+    const M = alloc(6); // 2 × 3
+    M.set([1, 2, 3, 4, 5, 6]);
+    const v = alloc(2);
+    v.set([10, -1]);
+    const out = alloc(3);
+    out.set([0.5, 0.5, 0.5]);
+    heap.kernels.mvacc(out.byteOffset, v.byteOffset, 2, M.byteOffset, 3, 3);
+    expect(Array.from(out)).toEqual([6.5, 15.5, 24.5]);
+    const gM = alloc(6);
+    const d = alloc(3);
+    d.set([1, 0, 2]);
+    const dv = alloc(2);
+    heap.kernels.mvback(d.byteOffset, v.byteOffset, 2, M.byteOffset, gM.byteOffset, 3, 3, dv.byteOffset, 0);
+    expect(Array.from(gM)).toEqual([10, 0, 20, -1, 0, -2]);
+    expect(Array.from(dv)).toEqual([7, 16]);
+  });
+});
+
+describe('engine heap', () => {
+  it('keeps earlier arrays valid when it grows, zeroes what it hands out, and reuses released arenas', () => {
+    const heap = new Heap();
+    const a = {};
+    const small = heap.arena(800, a)(100);
+    small.fill(7);
+    const big = heap.arena(8 * 400_000, {})(400_000); // grows the memory by several pages
+    big[399_999] = 1;
+    expect(small.length).toBe(100);
+    expect(small[99]).toBe(7); // the old view still sees the same memory
+    heap.releaseNow(a);
+    expect(heap.usage().free).toEqual([{ start: small.byteOffset, size: 800 }]);
+    const again = heap.arena(800, {})(100);
+    expect(again.byteOffset).toBe(small.byteOffset);
+    expect(Array.from(again).every((x) => x === 0)).toBe(true);
+    expect(heap.usage().free).toEqual([]);
+  });
+
+  it('refuses an arena past its limit with a message that says what to do', () => {
+    const heap = new Heap();
+    expect(() => heap.arena(2 * 1024 ** 3, {})).toThrow(/engine: "tfjs"/);
+  });
+});
+
+const kinds: ModelKind[] = ['elman', 'lstm', 'gru'];
+describe.each(kinds)('%s: the same gradients on WebAssembly and JavaScript kernels', (kind) => {
+  it('two layers (4 and 3 units), batch 5', () => {
+    const model = perturbedModel(kind, [4, 3], 6, 2);
+    const data = smallData(5, 6, 2);
+    useEngineHeap(new Heap(true));
+    const wasm = engineGradients(model, data);
+    useEngineHeap(new Heap(false));
+    const js = engineGradients(model, data);
+    expect(Math.abs(wasm.loss - js.loss) / js.loss).toBeLessThan(1e-13);
+    wasm.grads.forEach((g, i) => expect(relError(g, js.grads[i])).toBeLessThan(1e-12));
+    model.dispose();
+  });
+});
