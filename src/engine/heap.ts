@@ -1,8 +1,11 @@
 /**
- * Memory and matrix kernels of the engine. The recurrent layers keep their weights,
- * gradients and sequence buffers in one WebAssembly memory per thread so that the two
- * matrix kernels of kernels.wat (SIMD, two float64 lanes) can run on them in place; the
+ * Memory and kernels of the engine. The recurrent layers keep their weights, gradients
+ * and sequence buffers in one WebAssembly memory per thread so that the kernels of
+ * kernels.wat (SIMD, two float64 lanes) can run on them in place; the rest of the
  * elementwise work stays in JavaScript on Float64Array views of the same memory.
+ *
+ * The kernels are the products (mvacc, mvback) and the two transcendental activations
+ * (sigmoid, tanh, through a SIMD expm1), which dominate once the products are fast.
  *
  * The memory is shared (a SharedArrayBuffer underneath) only so that growing it keeps
  * every existing view valid; nothing is shared between threads (each worker has its own).
@@ -22,6 +25,10 @@ export interface Kernels {
    * 1: dv[k] += s_k, 2: dv untouched.
    */
   mvback(d: number, v: number, rows: number, M: number, gM: number, stride: number, n: number, dv: number, mode: number): void;
+  /** dst[k] = 1 / (1 + e^(−src[k])), k < n (within about 7 ulp of the Math-based formula). */
+  sigmoid(src: number, dst: number, n: number): void;
+  /** dst[k] = tanh(src[k]), k < n (within about 7 ulp of Math.tanh). */
+  tanh(src: number, dst: number, n: number): void;
 }
 
 /** Allocates a zeroed Float64Array of n values. */
@@ -94,6 +101,14 @@ export function javascriptKernels(memory: () => Float64Array): Kernels {
         if (mode === 0) m[(dv >> 3) + k] = s;
         else if (mode === 1) m[(dv >> 3) + k] += s;
       }
+    },
+    sigmoid(src, dst, n) {
+      const m = memory();
+      for (let k = 0; k < n; k++) m[(dst >> 3) + k] = 1 / (1 + Math.exp(-m[(src >> 3) + k]));
+    },
+    tanh(src, dst, n) {
+      const m = memory();
+      for (let k = 0; k < n; k++) m[(dst >> 3) + k] = Math.tanh(m[(src >> 3) + k]);
     },
   };
 }

@@ -235,6 +235,9 @@ export class FlattenLayer implements FusedLayer {
   }
 }
 
+/** Below this many values, a call into the kernels costs more than Math.tanh / Math.exp. */
+const MIN_KERNEL_ACTIVATIONS = 8;
+
 /**
  * Common frame of the recurrent layers (kernel [I × G], recurrent kernel [U × G], bias [G]
  * with G = gates · units), kept in the engine heap. The input part of every step,
@@ -366,6 +369,16 @@ abstract class RecurrentBase implements FusedLayer {
   }
   protected resetBackState(): void {}
 
+  /**
+   * dst[dOff…dOff+n) = act(src[sOff…sOff+n)) for heap arrays: tanh and sigmoid in the
+   * heap's kernels (the engine's largest elementwise cost), the cheap ones in JavaScript.
+   */
+  protected activate(name: Activation, src: Float64Array, pSrc: number, sOff: number, dst: Float64Array, pDst: number, dOff: number, n: number): void {
+    if (n >= MIN_KERNEL_ACTIVATIONS && name === 'tanh') this.K.tanh(pSrc + 8 * sOff, pDst + 8 * dOff, n);
+    else if (n >= MIN_KERNEL_ACTIVATIONS && name === 'sigmoid') this.K.sigmoid(pSrc + 8 * sOff, pDst + 8 * dOff, n);
+    else activateInto(name, src, sOff, dst, dOff, n);
+  }
+
   /** zs[t·G + from + j] += Σ_k h_{t−1}[k] · R[k·G + from + j], j < n. */
   protected addRecurrent(t: number, from: number, n: number): void {
     this.K.mvacc(this.pZs + 8 * (t * this.G + from), this.pHs + 8 * t * this.units, this.units, this.pR + 8 * from, this.G, n);
@@ -386,7 +399,7 @@ export class ElmanLayer extends RecurrentBase {
   protected step(t: number): void {
     const U = this.units;
     this.addRecurrent(t, 0, U);
-    activateInto(this.act, this.zs, t * U, this.hs, (t + 1) * U, U);
+    this.activate(this.act, this.zs, this.pZs, t * U, this.hs, this.pHs, (t + 1) * U, U);
   }
   protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
     const U = this.units;
@@ -405,6 +418,8 @@ export class LSTMLayer extends RecurrentBase {
   private dg = new Float64Array(0); // scratch: gate derivatives
   private dac = new Float64Array(0); // scratch: act′(c_t)
   private dc = new Float64Array(0);
+  private pCs = 0;
+  private pAcs = 0;
   constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation, mem: LayerMemory) {
     super(inSize, units, returnSequences, 4 * units, mem);
   }
@@ -415,6 +430,8 @@ export class LSTMLayer extends RecurrentBase {
     this.dg = alloc(4 * this.units);
     this.dac = alloc(this.units);
     this.dc = alloc(this.units);
+    this.pCs = addr(this.cs);
+    this.pAcs = addr(this.acs);
   }
   protected resetState(): void {
     for (let u = 0; u < this.units; u++) this.cs[u] = 0;
@@ -429,11 +446,12 @@ export class LSTMLayer extends RecurrentBase {
     const g = this.zs;
     const cs = this.cs;
     this.addRecurrent(t, 0, 4 * U);
-    activateInto(this.rec, g, go, g, go, 2 * U);
-    activateInto(this.act, g, go + 2 * U, g, go + 2 * U, U);
-    activateInto(this.rec, g, go + 3 * U, g, go + 3 * U, U);
+    const pg = this.pZs;
+    this.activate(this.rec, g, pg, go, g, pg, go, 2 * U);
+    this.activate(this.act, g, pg, go + 2 * U, g, pg, go + 2 * U, U);
+    this.activate(this.rec, g, pg, go + 3 * U, g, pg, go + 3 * U, U);
     for (let u = 0; u < U; u++) cs[hp + U + u] = g[go + U + u] * cs[hp + u] + g[go + u] * g[go + 2 * U + u];
-    activateInto(this.act, cs, hp + U, this.acs, hp + U, U);
+    this.activate(this.act, cs, this.pCs, hp + U, this.acs, this.pAcs, hp + U, U);
     for (let u = 0; u < U; u++) this.hs[hp + U + u] = g[go + 3 * U + u] * this.acs[hp + U + u];
   }
   protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
@@ -497,10 +515,10 @@ export class GRULayer extends RecurrentBase {
     const rhs = this.rhs;
     // recurrent part of z and r, then of ĥ with the reset gate applied to h
     this.addRecurrent(t, 0, 2 * U);
-    activateInto(this.rec, g, go, g, go, 2 * U);
+    this.activate(this.rec, g, this.pZs, go, g, this.pZs, go, 2 * U);
     for (let k = 0; k < U; k++) rhs[hp + k] = g[go + U + k] * this.hs[hp + k];
     this.K.mvacc(this.pZs + 8 * (go + 2 * U), this.pRhs + 8 * hp, U, this.pR + 16 * U, G, U);
-    activateInto(this.act, g, go + 2 * U, g, go + 2 * U, U);
+    this.activate(this.act, g, this.pZs, go + 2 * U, g, this.pZs, go + 2 * U, U);
     for (let u = 0; u < U; u++) {
       const zu = g[go + u];
       this.hs[hp + U + u] = zu * this.hs[hp + u] + (1 - zu) * g[go + 2 * U + u];

@@ -74,6 +74,38 @@ describe('engine kernels', () => {
     });
   }
 
+  it('sigmoid and tanh: within ~7 ulp of Math over the whole range, NaN kept, odd lengths', () => {
+    const heap = new Heap();
+    const values: number[] = [0, -0, 1e-300, -1e-300, 1e-12, -1e-12, 1e-6, 0.1, -0.1, 0.3465, 0.3466, 0.5, -0.5, 1, -1, 2.5, -2.5, 10, -10, 19, 36, -36, 300, -300, 708, -708, 709, 710, -745, -800, 1e308, -1e308, Infinity, -Infinity];
+    const r = seededRandom(5);
+    for (let i = 0; i < 20_000; i++) values.push((r() * 2 - 1) * (r() < 0.5 ? 4 : 60));
+    values.push(NaN); // odd length: the last value goes through the one-lane path
+    const n = values.length;
+    expect(n % 2).toBe(1);
+    const alloc = heap.arena(8 * 3 * n + 64, {});
+    const src = alloc(n);
+    src.set(values);
+    const sig = alloc(n);
+    const th = alloc(n);
+    heap.kernels.sigmoid(src.byteOffset, sig.byteOffset, n);
+    heap.kernels.tanh(src.byteOffset, th.byteOffset, n);
+    const close = (got: number, want: number) => {
+      if (Number.isNaN(want)) return Number.isNaN(got);
+      const err = Math.abs(got - want);
+      return err <= 1.5e-15 * Math.abs(want) || err <= 1e-300; // ≤ about 7 ulp (Math.tanh itself is within 1)
+    };
+    const bad: string[] = [];
+    values.forEach((x, i) => {
+      const s = 1 / (1 + Math.exp(-x));
+      if (!close(sig[i], s)) bad.push(`sigmoid(${x}) = ${sig[i]}, Math: ${s}`);
+      if (!close(th[i], Math.tanh(x))) bad.push(`tanh(${x}) = ${th[i]}, Math: ${Math.tanh(x)}`);
+    });
+    expect(bad.slice(0, 5)).toEqual([]);
+    // in place (src = dst), as the layers use it
+    heap.kernels.tanh(src.byteOffset, src.byteOffset, n);
+    expect(Array.from(src.subarray(0, n - 1))).toEqual(Array.from(th.subarray(0, n - 1)));
+  });
+
   it('mvacc adds v·M to what is there (independent check)', () => {
     const heap = new Heap();
     const alloc = heap.arena(1024, {});
