@@ -23,6 +23,7 @@ function data(n, steps, features, seed) {
 /**
  * Seconds per epoch, timing `batches` batches (or the whole epoch) and extrapolating.
  * Steady state, as in a real training of many epochs: a short untimed warm-up run first
+ * and, for the engine, the median of three timed epochs
  * (V8's JIT for the engine, kernel setup for tfjs), the same for PyTorch.
  */
 async function timeEpoch(engine, kind, set, units, batch, batches) {
@@ -34,9 +35,15 @@ async function timeEpoch(engine, kind, set, units, batch, batches) {
   const model = L.buildModel(kind, { steps: set.x.shape[1], features: set.x.shape[2], units, seed: 1 });
   const options = { epochs: 1, batchSize: batch, optimizer: 'adam', learningRate: 1e-3, loss: 'mse', engine, progress: 'none', shuffle: false };
   await L.train(model, warm, options);
-  const h = await L.train(model, part, options);
+  // the engine: the median of three timed epochs (machines are shared and noisy); tfjs: one
+  const h = await L.train(model, part, { ...options, epochs: engine === 'fast' ? 3 : 1 });
   model.dispose();
-  return (h.totalSeconds * total) / timed;
+  return (median(h.secondsPerEpoch) * total) / timed;
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function torchTimes(cases) {
@@ -48,7 +55,7 @@ function torchTimes(cases) {
 }
 
 const fmt = (v) => (v === undefined ? '—' : v < 0.01 ? v.toExponential(2) : v.toFixed(3));
-const ratio = (a, b) => (a && b ? `${(b / a).toFixed(0)}×` : '—');
+const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : "—");
 
 (async () => {
   await L.initBackend();

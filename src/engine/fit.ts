@@ -87,13 +87,13 @@ export function engineSupport(model: tfTypes.LayersModel, options: TrainOptions)
     const metrics = options.metrics ?? [];
     const history = emptyHistory(options);
     const secondsPerEpoch: number[] = [];
-    const start = Date.now();
+    const start = performance.now();
     // Large batches are split across threads (one worker per extra core); batch 1 stays here.
     const threads = threadsFor(net, options.batchSize);
     const splitter = threads > 1 ? new BatchSplitter(net, threads - 1) : undefined;
     try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
-      const t0 = Date.now();
+      const t0 = performance.now();
       let weighted = 0;
       let count = 0;
       const sums = { mse: 0, mae: 0 };
@@ -125,7 +125,7 @@ export function engineSupport(model: tfTypes.LayersModel, options: TrainOptions)
     await splitter?.close();
   }
   net.writeWeights();
-  return { history, secondsPerEpoch, totalSeconds: (Date.now() - start) / 1000, engine: 'fast' };
+  return { history, secondsPerEpoch, totalSeconds: (performance.now() - start) / 1000, engine: 'fast' };
 }
 
 /** Predictions of the engine for windows `x` (n · outSteps · outputs values). */

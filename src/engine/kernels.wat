@@ -9,7 +9,7 @@
 
   ;; mvacc: out[j] += Σ_{k<rows} v[k] · M[k·stride + j]   for j < n
   ;; (a row vector times a matrix block, accumulated; rows with v[k] = 0 are skipped)
-  (func (export "mvacc")
+  (func $mvacc (export "mvacc")
     (param $out i32) (param $v i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32)
     (local $k i32) (local $j i32) (local $vs f64) (local $vk v128) (local $row i32)
     (local $rowBytes i32) (local $pairBytes i32) (local $nBytes i32) (local $p i32)
@@ -60,6 +60,18 @@
     (local.set $pairBytes (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
     (local.set $row (local.get $M))
     (local.set $grow (local.get $gM))
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        ;; only gM += v·d: the same as mvacc with v[k] and d in the roles of v and M's rows
+        (block $gDone
+          (loop $gLoop
+            (br_if $gDone (i32.ge_u (local.get $k) (local.get $rows)))
+            (call $mvacc (local.get $grow) (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3)))
+              (i32.const 1) (local.get $d) (local.get $n) (local.get $n))
+            (local.set $grow (i32.add (local.get $grow) (local.get $rowBytes)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $gLoop)))
+        (return)))
     (block $kDone
       (loop $kLoop
         (br_if $kDone (i32.ge_u (local.get $k) (local.get $rows)))

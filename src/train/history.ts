@@ -44,7 +44,7 @@ export async function recordEpoch(
     for (const m of options.metrics ?? []) logs[`val_${m}`] = validation[m];
   }
   for (const [k, v] of Object.entries(logs)) run.history[k].push(v);
-  run.secondsPerEpoch.push((Date.now() - startedAt) / 1000);
+  run.secondsPerEpoch.push((performance.now() - startedAt) / 1000);
   options.onEpochEnd?.(epoch, logs);
   await new Promise((r) => setImmediate(r));
 }

@@ -117,10 +117,10 @@ export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, optio
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
   const history = emptyHistory(options);
   const secondsPerEpoch: number[] = [];
-  const start = Date.now();
+  const start = performance.now();
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
-      const t0 = Date.now();
+      const t0 = performance.now();
       let weighted = 0;
       let count = 0;
       let se = 0;
@@ -173,5 +173,5 @@ export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, optio
   } finally {
     opt.dispose();
   }
-  return { history, secondsPerEpoch, totalSeconds: (Date.now() - start) / 1000, engine: 'tfjs' };
+  return { history, secondsPerEpoch, totalSeconds: (performance.now() - start) / 1000, engine: 'tfjs' };
 }
