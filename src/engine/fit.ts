@@ -17,81 +17,81 @@ export function isWindowBatches(data: TrainData): data is WindowBatches {
  */
 export function engineSupport(model: tfTypes.LayersModel, options: TrainOptions): string | null {
   try {
-      readArchitecture(model);
-    } catch (err) {
-      if (err instanceof Unsupported) return err.message;
-      throw err;
-    }
-    const opt = options.optimizer ?? 'adam';
-    if (!(opt in DEFAULT_LEARNING_RATES)) return `optimizer "${opt}" is not supported`;
-    const loss = options.loss ?? 'mse';
-    if (loss !== 'mse' && loss !== 'mae') return `loss "${String(loss)}" is not supported`;
-    return null;
+    readArchitecture(model);
+  } catch (err) {
+    if (err instanceof Unsupported) return err.message;
+    throw err;
   }
+  const opt = options.optimizer ?? 'adam';
+  if (!(opt in DEFAULT_LEARNING_RATES)) return `optimizer "${opt}" is not supported`;
+  const loss = options.loss ?? 'mse';
+  if (loss !== 'mse' && loss !== 'mae') return `loss "${String(loss)}" is not supported`;
+  return null;
+}
 
-  /** The batches of one epoch (see `epochBatches`). */
-  function batchesOf(data: TrainData, batchSize: number, epoch: number, shuffle: boolean, seed: number) {
-    return epochBatches(data, { batchSize, epoch, shuffle, seed });
+/** The batches of one epoch (see `epochBatches`). */
+function batchesOf(data: TrainData, batchSize: number, epoch: number, shuffle: boolean, seed: number) {
+  return epochBatches(data, { batchSize, epoch, shuffle, seed });
+}
+
+function checkData(name: string, data: TrainData, net: FusedNetwork): void {
+  const ys = net.outSteps * net.outputs;
+  if (isWindowBatches(data)) {
+    if (data.sequenceLength !== net.steps || data.features !== net.features || data.outputs !== ys) {
+      throw new Error(`${name}: batches of [${data.sequenceLength} steps, ${data.features} features] → ${data.outputs} targets do not fit the model's input [${net.steps}, ${net.features}] → ${ys} outputs.`);
+    }
+    return;
   }
-
-  function checkData(name: string, data: TrainData, net: FusedNetwork): void {
-    const ys = net.outSteps * net.outputs;
-    if (isWindowBatches(data)) {
-      if (data.sequenceLength !== net.steps || data.features !== net.features || data.outputs !== ys) {
-        throw new Error(`${name}: batches of [${data.sequenceLength} steps, ${data.features} features] → ${data.outputs} targets do not fit the model's input [${net.steps}, ${net.features}] → ${ys} outputs.`);
-      }
-      return;
-    }
-    const [n, steps, features] = data.x.shape;
-    if (steps !== net.steps || features !== net.features) {
-      throw new Error(`${name}: windows of shape [${n}, ${steps}, ${features}] do not fit the model's input [batch, ${net.steps}, ${net.features}]; rebuild the model or the windows.`);
-    }
-    if (data.y.data.length !== n * ys) {
-      throw new Error(`${name}: ${data.y.data.length} targets for ${n} windows, but the model gives ${ys} output(s) per window (shape y as [${n}${net.outSteps > 1 ? `, ${net.outSteps}` : ''}, ${net.outputs}]).`);
-    }
+  const [n, steps, features] = data.x.shape;
+  if (steps !== net.steps || features !== net.features) {
+    throw new Error(`${name}: windows of shape [${n}, ${steps}, ${features}] do not fit the model's input [batch, ${net.steps}, ${net.features}]; rebuild the model or the windows.`);
   }
-
-  /** Loss and metric sums over a whole data set (no gradients). */
-  async function evaluate(net: FusedNetwork, data: TrainData, loss: LossName, l2: number, splitter?: BatchSplitter): Promise<{ loss: number; mse: number; mae: number }> {
-    const sums = { mse: 0, mae: 0 };
-    let weighted = 0;
-    let count = 0;
-    for (const b of batchesOf(data, 1024, 0, false, 0)) {
-      const value = splitter ? await splitter.batchLoss(b.x, b.y, b.n, loss, false, sums) : net.batchLoss(b.x, b.y, b.n, loss, 0, false, sums);
-      weighted += value * b.n;
-      count += b.n;
-    }
-    const per = count * net.outSteps * net.outputs;
-    return { loss: weighted / count + (l2 > 0 ? l2 * net.kernelSquares() : 0), mse: sums.mse / per, mae: sums.mae / per };
+  if (data.y.data.length !== n * ys) {
+    throw new Error(`${name}: ${data.y.data.length} targets for ${n} windows, but the model gives ${ys} output(s) per window (shape y as [${n}${net.outSteps > 1 ? `, ${net.outSteps}` : ''}, ${net.outputs}]).`);
   }
+}
 
-  /**
-   * Trains `model` with the fused engine: reads its weights, runs the epochs (forward, BPTT,
-   * the tfjs optimizer formulas), writes the weights back. Same history as the tfjs path.
-   */
-  export async function fitFast(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions): Promise<TrainHistory> {
-    const reason = engineSupport(model, options);
-    if (reason) throw new Error(`The fast engine cannot train this model: ${reason}. Use engine: "tfjs" (or "auto").`);
-    const net = new FusedNetwork(model);
-    checkData('data', data, net);
-    if (options.validationData) checkData('validationData', options.validationData, net);
-    const loss = options.loss ?? 'mse';
-    const optName = options.optimizer ?? 'adam';
-    const opt = new FusedOptimizer(net.params, {
-      name: optName,
-      learningRate: options.learningRate ?? DEFAULT_LEARNING_RATES[optName],
-      momentum: options.momentum,
-      weightDecay: options.weightDecay,
-    });
-    const l2 = options.l2 ?? 0;
-    const metrics = options.metrics ?? [];
-    const history = emptyHistory(options);
-    const secondsPerEpoch: number[] = [];
-    const start = performance.now();
-    // Large batches are split across threads (one worker per extra core); batch 1 stays here.
-    const threads = threadsFor(net, options.batchSize);
-    const splitter = threads > 1 ? new BatchSplitter(net, threads - 1) : undefined;
-    try {
+/** Loss and metric sums over a whole data set (no gradients). */
+async function evaluate(net: FusedNetwork, data: TrainData, loss: LossName, l2: number, splitter?: BatchSplitter): Promise<{ loss: number; mse: number; mae: number }> {
+  const sums = { mse: 0, mae: 0 };
+  let weighted = 0;
+  let count = 0;
+  for (const b of batchesOf(data, 1024, 0, false, 0)) {
+    const value = splitter ? await splitter.batchLoss(b.x, b.y, b.n, loss, false, sums) : net.batchLoss(b.x, b.y, b.n, loss, 0, false, sums);
+    weighted += value * b.n;
+    count += b.n;
+  }
+  const per = count * net.outSteps * net.outputs;
+  return { loss: weighted / count + (l2 > 0 ? l2 * net.kernelSquares() : 0), mse: sums.mse / per, mae: sums.mae / per };
+}
+
+/**
+ * Trains `model` with the fused engine: reads its weights, runs the epochs (forward, BPTT,
+ * the tfjs optimizer formulas), writes the weights back. Same history as the tfjs path.
+ */
+export async function fitFast(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions): Promise<TrainHistory> {
+  const reason = engineSupport(model, options);
+  if (reason) throw new Error(`The fast engine cannot train this model: ${reason}. Use engine: "tfjs" (or "auto").`);
+  const net = new FusedNetwork(model);
+  checkData('data', data, net);
+  if (options.validationData) checkData('validationData', options.validationData, net);
+  const loss = options.loss ?? 'mse';
+  const optName = options.optimizer ?? 'adam';
+  const opt = new FusedOptimizer(net.params, {
+    name: optName,
+    learningRate: options.learningRate ?? DEFAULT_LEARNING_RATES[optName],
+    momentum: options.momentum,
+    weightDecay: options.weightDecay,
+  });
+  const l2 = options.l2 ?? 0;
+  const metrics = options.metrics ?? [];
+  const history = emptyHistory(options);
+  const secondsPerEpoch: number[] = [];
+  const start = performance.now();
+  // Large batches are split across threads (one worker per extra core); batch 1 stays here.
+  const threads = threadsFor(net, options.batchSize);
+  const splitter = threads > 1 ? new BatchSplitter(net, threads - 1) : undefined;
+  try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const t0 = performance.now();
       let weighted = 0;
