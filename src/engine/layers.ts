@@ -98,23 +98,6 @@ export function derivativeInto(name: Activation, y: Float64Array, yOff: number, 
   }
 }
 
-/**
- * Backward of `out = v·M` (v a row at `v[off…off+rows)`, M rows×cols): accumulates
- * gM += vᵀ·d and writes dv[dvOff + i] = Σ_j M[i·cols + j]·d[j] (or adds it when `add`).
- */
-export function affineBackward(d: Float64Array, v: Float64Array, off: number, rows: number, M: Float64Array, gM: Float64Array, cols: number, dv: Float64Array, dvOff: number, add = false): void {
-  for (let i = 0; i < rows; i++) {
-    const vi = v[off + i];
-    const base = i * cols;
-    let s = 0;
-    for (let j = 0; j < cols; j++) {
-      gM[base + j] += vi * d[j];
-      s += M[base + j] * d[j];
-    }
-    dv[dvOff + i] = add ? dv[dvOff + i] + s : s;
-  }
-}
-
 /** One trainable array of a layer, matching one tfjs weight. */
 export interface Param {
   name: string;
@@ -160,15 +143,27 @@ function param(name: string, size: number, isKernel: boolean, alloc: Alloc = (n)
   return { name, value: alloc(size), grad: alloc(size), isKernel };
 }
 
-/** Dense applied at every step: y = act(x·W + b). */
+/** Dense applied at every step: y = act(x·W + b); the products in the heap's kernels. */
 export class DenseLayer implements FusedLayer {
   readonly params: Param[];
-  private x = new Float64Array(0);
+  skipInputGradient = false;
+  private readonly K: Kernels;
   private y = new Float64Array(0);
   private dx = new Float64Array(0);
   private da = new Float64Array(0);
+  private xin = new Float64Array(0); // the input copied into the heap when it lives elsewhere
+  private pX = 0;
+  private pXin = 0;
+  private pY = 0;
+  private pDx = 0;
+  private pDa = 0;
+  private readonly pW: number;
+  private readonly pGW: number;
   constructor(readonly inSize: number, readonly outSize: number, private readonly act: Activation, private readonly mem: LayerMemory = JS_MEMORY) {
     this.params = [param('kernel', inSize * outSize, true, mem.alloc), param('bias', outSize, false, mem.alloc)];
+    this.K = mem.kernels;
+    this.pW = addr(this.params[0].value);
+    this.pGW = addr(this.params[0].grad);
   }
   outSteps(T: number): number {
     return T;
@@ -177,40 +172,44 @@ export class DenseLayer implements FusedLayer {
     if (this.y.length < T * this.outSize) {
       this.y = this.mem.alloc(T * this.outSize);
       this.dx = this.mem.alloc(T * this.inSize);
+      this.xin = this.mem.alloc(T * this.inSize);
       this.da = this.mem.alloc(this.outSize);
+      this.pY = addr(this.y);
+      this.pDx = addr(this.dx);
+      this.pXin = addr(this.xin);
+      this.pDa = addr(this.da);
     }
   }
   forward(x: Float64Array, T: number): Float64Array {
-    this.x = x;
-    const W = this.params[0].value;
-    const b = this.params[1].value;
     const I = this.inSize;
     const O = this.outSize;
-    for (let t = 0; t < T; t++) {
-      for (let o = 0; o < O; o++) {
-        let s = b[o];
-        for (let i = 0; i < I; i++) s += x[t * I + i] * W[i * O + o];
-        this.y[t * O + o] = s;
-      }
-      activateInto(this.act, this.y, t * O, this.y, t * O, O);
+    if (this.mem.owns(x)) this.pX = addr(x);
+    else {
+      for (let k = 0; k < T * I; k++) this.xin[k] = x[k];
+      this.pX = this.pXin;
     }
-    return this.y.subarray(0, T * O);
+    const b = this.params[1].value;
+    const y = this.y;
+    for (let t = 0; t < T; t++) {
+      for (let o = 0; o < O; o++) y[t * O + o] = b[o];
+      this.K.mvacc(this.pY + 8 * t * O, this.pX + 8 * t * I, I, this.pW, O, O);
+      activateInto(this.act, y, t * O, y, t * O, O);
+    }
+    return y.subarray(0, T * O);
   }
   backward(dy: Float64Array, T: number): Float64Array {
-    const W = this.params[0].value;
-    const gW = this.params[0].grad;
     const gb = this.params[1].grad;
     const I = this.inSize;
     const O = this.outSize;
-    const x = this.x;
     const da = this.da;
+    const mode = this.skipInputGradient ? 2 : 0;
     for (let t = 0; t < T; t++) {
       derivativeInto(this.act, this.y, t * O, da, 0, O);
       for (let o = 0; o < O; o++) {
         da[o] *= dy[t * O + o];
         gb[o] += da[o];
       }
-      affineBackward(da, x, t * I, I, W, gW, O, this.dx, t * I);
+      this.K.mvback(this.pDa, this.pX + 8 * t * I, I, this.pW, this.pGW, O, O, this.pDx + 8 * t * I, mode);
     }
     return this.dx.subarray(0, T * I);
   }

@@ -132,7 +132,11 @@ export class FusedCore {
     for (const l of spec.layers.map((s) => layerFromSpec(s, counting))) l.reserve(spec.steps);
     const mem: LayerMemory = { alloc: heap.arena(counter.bytes(), this), kernels: heap.kernels, owns: (a) => heap.owns(a) };
     this.layers = spec.layers.map((s) => layerFromSpec(s, mem));
-    if (this.layers.length > 0) this.layers[0].skipInputGradient = true;
+    // nothing needs the gradient w.r.t. the network's input (nor through a leading Flatten)
+    for (const l of this.layers) {
+      l.skipInputGradient = true;
+      if (l.params.length > 0) break;
+    }
     this.steps = spec.steps;
     this.features = spec.features;
     let T = spec.steps;

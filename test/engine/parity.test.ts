@@ -2,7 +2,7 @@
 // against central finite differences in float64, for every cell type.
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { engineGradients, FusedNetwork, FusedOptimizer, fitTfjs, fitFast, initBackend, predictFast, tf } from '../../src';
+import { buildModel, engineGradients, FusedNetwork, FusedOptimizer, fitTfjs, fitFast, initBackend, predictFast, tf } from '../../src';
 import type { ModelKind, OptimizerName } from '../../src';
 import { perturbedModel, relError, smallData } from '../support/models';
 
@@ -63,6 +63,50 @@ describe.each(kinds)('%s engine vs tfjs and finite differences', (kind) => {
       });
     }
   }
+});
+
+describe('dense models and dense heads (products in the kernels)', () => {
+  const cases: Array<[string, () => tfTypes.LayersModel]> = [
+    ['Flatten → Dense 5 relu → Dense 1 (document 001)', () => perturbedModel('dense', [5], 6, 3)],
+    ['GRU 4 → Dense 3 relu → Dense 2 relu → Dense 1 (document 002 head)', () => {
+      const model = buildModel('gru', { steps: 6, features: 3, units: [4], head: [{ units: 3, activation: 'relu' }, { units: 2, activation: 'relu' }], seed: 4 });
+      for (const layer of model.layers) {
+        const ws = layer.getWeights();
+        if (!ws.length) continue;
+        const next = ws.map((w, k) => tf.tidy(() => tf.add(w, tf.randomNormal(w.shape, 0.1, 0.3, 'float32', 40 + k))));
+        layer.setWeights(next);
+        tf.dispose(next);
+      }
+      return model;
+    }],
+  ];
+  it.each(cases)('%s: forward, gradients vs tfjs and central differences', (_name, make) => {
+    const model = make();
+    const data = smallData(4, 6, 3);
+    const ref = tf.tidy(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
+    expect(relError(predictFast(model, data.x), ref)).toBeLessThan(1e-5);
+    const mine = engineGradients(model, data);
+    const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
+    mine.grads.forEach((g, k) => expect(relError(g, theirs.grads[k])).toBeLessThan(1e-4));
+    const net = mine.network;
+    const h = 1e-6;
+    let num = 0;
+    let den = 0;
+    net.params.forEach((p, k) => {
+      for (let i = 0; i < p.value.length; i++) {
+        const keep = p.value[i];
+        p.value[i] = keep + h;
+        const up = net.batchLoss(data.x.data, data.y.data, 4, 'mse', 0, false);
+        p.value[i] = keep - h;
+        const down = net.batchLoss(data.x.data, data.y.data, 4, 'mse', 0, false);
+        p.value[i] = keep;
+        num += ((up - down) / (2 * h) - mine.grads[k][i]) ** 2;
+        den += mine.grads[k][i] ** 2;
+      }
+    });
+    expect(Math.sqrt(num / den)).toBeLessThan(1e-6);
+    model.dispose();
+  });
 });
 
 describe('MAE loss, returnSequences and dense heads', () => {
