@@ -73,66 +73,74 @@ export async function fitFast(model: tfTypes.LayersModel, data: TrainData, optio
   const reason = engineSupport(model, options);
   if (reason) throw new Error(`The fast engine cannot train this model: ${reason}. Use engine: "tfjs" (or "auto").`);
   const net = new FusedNetwork(model);
-  checkData('data', data, net);
-  if (options.validationData) checkData('validationData', options.validationData, net);
-  const loss = options.loss ?? 'mse';
-  const optName = options.optimizer ?? 'adam';
-  const opt = new FusedOptimizer(net.params, {
-    name: optName,
-    learningRate: options.learningRate ?? DEFAULT_LEARNING_RATES[optName],
-    momentum: options.momentum,
-    weightDecay: options.weightDecay,
-  });
-  const l2 = options.l2 ?? 0;
-  const metrics = options.metrics ?? [];
-  const history = emptyHistory(options);
-  const secondsPerEpoch: number[] = [];
-  const start = performance.now();
-  // Large batches are split across threads (one worker per extra core); batch 1 stays here.
-  const threads = threadsFor(net, options.batchSize);
-  const splitter = threads > 1 ? new BatchSplitter(net, threads - 1) : undefined;
   try {
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
-      const t0 = performance.now();
-      let weighted = 0;
-      let count = 0;
-      const sums = { mse: 0, mae: 0 };
-      let batchIndex = 0;
-      for (const b of batchesOf(data, options.batchSize, epoch, options.shuffle !== false, options.seed ?? 0)) {
-        let value: number;
-        if (splitter && b.n >= 8) {
-          value = await splitter.batchLoss(b.x, b.y, b.n, loss, true, sums);
-          if (l2 > 0) {
-            value += l2 * net.kernelSquares();
-            net.addL2Gradient(l2);
+    checkData('data', data, net);
+    if (options.validationData) checkData('validationData', options.validationData, net);
+    const loss = options.loss ?? 'mse';
+    const optName = options.optimizer ?? 'adam';
+    const opt = new FusedOptimizer(net.params, {
+      name: optName,
+      learningRate: options.learningRate ?? DEFAULT_LEARNING_RATES[optName],
+      momentum: options.momentum,
+      weightDecay: options.weightDecay,
+    });
+    const l2 = options.l2 ?? 0;
+    const metrics = options.metrics ?? [];
+    const history = emptyHistory(options);
+    const secondsPerEpoch: number[] = [];
+    const start = performance.now();
+    // Large batches are split across threads (one worker per extra core); batch 1 stays here.
+    const threads = threadsFor(net, options.batchSize);
+    const splitter = threads > 1 ? new BatchSplitter(net, threads - 1) : undefined;
+    try {
+      for (let epoch = 0; epoch < options.epochs; epoch++) {
+        const t0 = performance.now();
+        let weighted = 0;
+        let count = 0;
+        const sums = { mse: 0, mae: 0 };
+        let batchIndex = 0;
+        for (const b of batchesOf(data, options.batchSize, epoch, options.shuffle !== false, options.seed ?? 0)) {
+          let value: number;
+          if (splitter && b.n >= 8) {
+            value = await splitter.batchLoss(b.x, b.y, b.n, loss, true, sums);
+            if (l2 > 0) {
+              value += l2 * net.kernelSquares();
+              net.addL2Gradient(l2);
+            }
+          } else value = net.batchLoss(b.x, b.y, b.n, loss, l2, true, sums);
+          if (!Number.isFinite(value) && options.stopOnNaN !== false) {
+            throw divergenceError(value, epoch, batchIndex);
           }
-        } else value = net.batchLoss(b.x, b.y, b.n, loss, l2, true, sums);
-        if (!Number.isFinite(value) && options.stopOnNaN !== false) {
-          throw divergenceError(value, epoch, batchIndex);
+          opt.step();
+          weighted += value * b.n;
+          count += b.n;
+          batchIndex++;
         }
-        opt.step();
-        weighted += value * b.n;
-        count += b.n;
-        batchIndex++;
+        const logs: EpochLogs = { loss: weighted / count };
+        const per = count * net.outSteps * net.outputs;
+        for (const m of metrics) logs[m] = sums[m] / per;
+        const validation = options.validationData ? await evaluate(net, options.validationData, loss, l2, splitter) : undefined;
+        await recordEpoch({ history, secondsPerEpoch }, options, epoch, t0, logs, validation);
       }
-      const logs: EpochLogs = { loss: weighted / count };
-      const per = count * net.outSteps * net.outputs;
-      for (const m of metrics) logs[m] = sums[m] / per;
-      const validation = options.validationData ? await evaluate(net, options.validationData, loss, l2, splitter) : undefined;
-      await recordEpoch({ history, secondsPerEpoch }, options, epoch, t0, logs, validation);
+    } finally {
+      await splitter?.close();
     }
+    net.writeWeights();
+    return { history, secondsPerEpoch, totalSeconds: (performance.now() - start) / 1000, engine: 'fast' };
   } finally {
-    await splitter?.close();
+    net.dispose(); // the engine memory goes back at once (a notebook trains many networks)
   }
-  net.writeWeights();
-  return { history, secondsPerEpoch, totalSeconds: (performance.now() - start) / 1000, engine: 'fast' };
 }
 
 /** Predictions of the engine for windows `x` (n · outSteps · outputs values). */
 export function predictFast(model: tfTypes.LayersModel, x: Array3D): Float64Array {
   const net = new FusedNetwork(model);
-  checkData('x', { x, y: { data: new Float64Array(x.shape[0] * net.outSteps * net.outputs), shape: [x.shape[0], net.outSteps * net.outputs] } }, net);
-  return net.predict(x.data, x.shape[0]);
+  try {
+    checkData('x', { x, y: { data: new Float64Array(x.shape[0] * net.outSteps * net.outputs), shape: [x.shape[0], net.outSteps * net.outputs] } }, net);
+    return net.predict(x.data, x.shape[0]);
+  } finally {
+    net.dispose();
+  }
 }
 
 /**

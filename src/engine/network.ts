@@ -6,7 +6,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import type { LossName } from '../types';
 import { Activation, DenseLayer, ElmanLayer, FlattenLayer, FusedLayer, GRULayer, JS_MEMORY, LayerMemory, LSTMLayer, Param } from './layers';
-import { engineHeap, measure } from './heap';
+import { engineHeap, Heap, measure } from './heap';
 import { JordanLayer } from './jordan';
 
 const ACTIVATIONS: Record<string, Activation> = {
@@ -113,6 +113,16 @@ export function readArchitecture(model: tfTypes.LayersModel): { spec: NetworkSpe
   return { spec: { steps, features, layers }, tfLayers };
 }
 
+/** Sizes each layer's buffers for the steps it receives; returns the last layer's output steps. */
+function reserveAll(layers: FusedLayer[], steps: number): number {
+  let T = steps;
+  for (const l of layers) {
+    l.reserve(T);
+    T = l.outSteps(T);
+  }
+  return T;
+}
+
 /** The engine's network built from a spec: weights, loss, gradients, predictions (no tfjs). */
 export class FusedCore {
   readonly layers: FusedLayer[];
@@ -122,15 +132,17 @@ export class FusedCore {
   readonly outSteps: number;
   readonly outputs: number;
   private dOut: Float64Array;
+  private readonly heap: Heap;
 
   constructor(readonly spec: NetworkSpec) {
     // Measure the arrays every layer needs, then build the layers in one arena of the heap
-    // (given back when this network is garbage-collected).
+    // (given back by dispose(), or when this network is garbage-collected).
     const heap = engineHeap();
     const counter = measure();
     const counting: LayerMemory = { alloc: counter.alloc, kernels: heap.kernels, owns: () => false };
-    for (const l of spec.layers.map((s) => layerFromSpec(s, counting))) l.reserve(spec.steps);
+    reserveAll(spec.layers.map((s) => layerFromSpec(s, counting)), spec.steps);
     const mem: LayerMemory = { alloc: heap.arena(counter.bytes(), this), kernels: heap.kernels, owns: (a) => heap.owns(a) };
+    this.heap = heap;
     this.layers = spec.layers.map((s) => layerFromSpec(s, mem));
     // nothing needs the gradient w.r.t. the network's input (nor through a leading Flatten)
     for (const l of this.layers) {
@@ -139,17 +151,18 @@ export class FusedCore {
     }
     this.steps = spec.steps;
     this.features = spec.features;
-    let T = spec.steps;
-    let size = spec.features;
-    for (const l of this.layers) {
-      l.reserve(spec.steps);
-      T = l.outSteps(T);
-      size = l.outSize;
-    }
-    this.outSteps = T;
-    this.outputs = size;
+    this.outSteps = reserveAll(this.layers, spec.steps);
+    this.outputs = this.layers.length ? this.layers[this.layers.length - 1].outSize : spec.features;
     this.params = this.layers.flatMap((l) => l.params);
     this.dOut = new Float64Array(this.outSteps * this.outputs);
+  }
+
+  /**
+   * Gives the network's engine memory back now (a network made for one call should be
+   * disposed; otherwise it is given back when garbage-collected). Not usable afterwards.
+   */
+  dispose(): void {
+    this.heap.releaseNow(this);
   }
 
   /** Total number of parameters. */

@@ -48,7 +48,12 @@ export function predictRowsTfjs(model: tfTypes.LayersModel, x: Float64Array, n: 
 /** Predictions by the fused engine when it supports the model (float64, faster), else by tfjs. */
 function predictRaw(model: tfTypes.LayersModel, x: Float64Array, n: number, shape: number[], resetState = true): Float64Array {
   if (engineSupport(model, { epochs: 1, batchSize: 1 }) === null) {
-    return new FusedNetwork(model).predict(x, n);
+    const net = new FusedNetwork(model);
+    try {
+      return net.predict(x, n);
+    } finally {
+      net.dispose();
+    }
   }
   return predictRowsTfjs(model, x, n, shape, resetState);
 }

@@ -2,7 +2,7 @@
 // twins, the engine heap (arenas, growth, reuse), and whole networks on either kernel set.
 import * as path from 'path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineGradients, initBackend, seededRandom } from '../../src';
+import { buildModel, engineGradients, FusedNetwork, initBackend, predictFast, seededRandom } from '../../src';
 import type { ModelKind } from '../../src';
 import { KERNELS_WASM_BASE64 } from '../../src/engine/kernels.generated';
 import { Heap, useEngineHeap } from '../../src/engine/heap';
@@ -143,6 +143,22 @@ describe('engine heap', () => {
     expect(again.byteOffset).toBe(small.byteOffset);
     expect(Array.from(again).every((x) => x === 0)).toBe(true);
     expect(heap.usage().free).toEqual([]);
+  });
+
+  it('networks made for one call give their memory back at once (a loop of predictions does not grow it)', () => {
+    const heap = new Heap();
+    useEngineHeap(heap);
+    const model = buildModel('dense', { steps: 120, features: 14, units: [16], seed: 1 }); // Jena's dense model
+    const x = { data: new Float64Array(3 * 120 * 14).fill(0.5), shape: [3, 120, 14] as [number, number, number] };
+    const alive = new FusedNetwork(model);
+    // weights and gradients 2 × 26,912 values; the Dense after Flatten sized for one step, not 120
+    expect(heap.usage().top).toBeLessThan(600_000);
+    alive.dispose();
+    const first = predictFast(model, x);
+    const top = heap.usage().top;
+    for (let i = 0; i < 300; i++) expect(Array.from(predictFast(model, x))).toEqual(Array.from(first));
+    expect(heap.usage().top).toBe(top);
+    model.dispose();
   });
 
   it('refuses an arena past its limit with a message that says what to do', () => {
