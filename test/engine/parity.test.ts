@@ -3,7 +3,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, engineGradients, FusedNetwork, FusedOptimizer, fitTfjs, fitFast, initBackend, predictFast, tf } from '../../src';
-import type { ModelKind, OptimizerName } from '../../src';
+import type { ModelKind, OptimizerName, WindowSet } from '../../src';
 import { perturbedModel, relError, smallData } from '../support/models';
 
 beforeAll(async () => {
@@ -24,6 +24,26 @@ function tfjsGradients(model: tfTypes.LayersModel, x: Float64Array, y: Float64Ar
   });
 }
 
+/** ‖central differences (float64, step h) − the engine's gradients‖ / ‖gradients‖ for an MSE batch. */
+function finiteDifferenceError(net: FusedNetwork, data: WindowSet, grads: Float64Array[], h: number): number {
+  const n = data.x.shape[0];
+  let num = 0;
+  let den = 0;
+  net.params.forEach((p, k) => {
+    for (let i = 0; i < p.value.length; i++) {
+      const keep = p.value[i];
+      p.value[i] = keep + h;
+      const up = net.batchLoss(data.x.data, data.y.data, n, 'mse', 0, false);
+      p.value[i] = keep - h;
+      const down = net.batchLoss(data.x.data, data.y.data, n, 'mse', 0, false);
+      p.value[i] = keep;
+      num += ((up - down) / (2 * h) - grads[k][i]) ** 2;
+      den += grads[k][i] ** 2;
+    }
+  });
+  return Math.sqrt(num / den);
+}
+
 describe.each(kinds)('%s engine vs tfjs and finite differences', (kind) => {
   for (const units of stacks) {
     for (const batch of batches) {
@@ -41,24 +61,7 @@ describe.each(kinds)('%s engine vs tfjs and finite differences', (kind) => {
         expect(Math.abs(mine.loss - theirs.loss) / theirs.loss).toBeLessThan(1e-5);
         mine.grads.forEach((g, k) => expect(relError(g, theirs.grads[k])).toBeLessThan(1e-4));
         // gradients vs central differences, all in float64
-        const net: FusedNetwork = mine.network;
-        const h = 1e-5;
-        let num = 0;
-        let den = 0;
-        net.params.forEach((p, k) => {
-          for (let i = 0; i < p.value.length; i++) {
-            const keep = p.value[i];
-            p.value[i] = keep + h;
-            const up = net.batchLoss(data.x.data, data.y.data, batch, 'mse', 0, false);
-            p.value[i] = keep - h;
-            const down = net.batchLoss(data.x.data, data.y.data, batch, 'mse', 0, false);
-            p.value[i] = keep;
-            const fd = (up - down) / (2 * h);
-            num += (fd - mine.grads[k][i]) ** 2;
-            den += mine.grads[k][i] ** 2;
-          }
-        });
-        expect(Math.sqrt(num / den)).toBeLessThan(1e-6);
+        expect(finiteDifferenceError(mine.network, data, mine.grads, 1e-5)).toBeLessThan(1e-6);
         model.dispose();
       });
     }
@@ -88,23 +91,7 @@ describe('dense models and dense heads (products in the kernels)', () => {
     const mine = engineGradients(model, data);
     const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
     mine.grads.forEach((g, k) => expect(relError(g, theirs.grads[k])).toBeLessThan(1e-4));
-    const net = mine.network;
-    const h = 1e-6;
-    let num = 0;
-    let den = 0;
-    net.params.forEach((p, k) => {
-      for (let i = 0; i < p.value.length; i++) {
-        const keep = p.value[i];
-        p.value[i] = keep + h;
-        const up = net.batchLoss(data.x.data, data.y.data, 4, 'mse', 0, false);
-        p.value[i] = keep - h;
-        const down = net.batchLoss(data.x.data, data.y.data, 4, 'mse', 0, false);
-        p.value[i] = keep;
-        num += ((up - down) / (2 * h) - mine.grads[k][i]) ** 2;
-        den += mine.grads[k][i] ** 2;
-      }
-    });
-    expect(Math.sqrt(num / den)).toBeLessThan(1e-6);
+    expect(finiteDifferenceError(mine.network, data, mine.grads, 1e-6)).toBeLessThan(1e-6);
     model.dispose();
   });
 });
