@@ -25,10 +25,11 @@ export interface Kernels {
    * 1: dv[k] += s_k, 2: dv untouched.
    */
   mvback(d: number, v: number, rows: number, M: number, gM: number, stride: number, n: number, dv: number, mode: number): void;
-  /** dst[k] = 1 / (1 + e^(−src[k])), k < n (within about 7 ulp of the Math-based formula). */
-  sigmoid(src: number, dst: number, n: number): void;
-  /** dst[k] = tanh(src[k]), k < n (within about 7 ulp of Math.tanh). */
-  tanh(src: number, dst: number, n: number): void;
+  /**
+   * dst[k] = sigmoid(src[k]) (kind 0: 1 / (1 + e^(−x))) or tanh(src[k]) (kind 1), k < n;
+   * within about 7 ulp of the Math-based formulas.
+   */
+  activate(src: number, dst: number, n: number, kind: 0 | 1): void;
 }
 
 /** Allocates a zeroed Float64Array of n values. */
@@ -102,13 +103,10 @@ export function javascriptKernels(memory: () => Float64Array): Kernels {
         else if (mode === 1) m[(dv >> 3) + k] += s;
       }
     },
-    sigmoid(src, dst, n) {
+    activate(src, dst, n, kind) {
       const m = memory();
-      for (let k = 0; k < n; k++) m[(dst >> 3) + k] = 1 / (1 + Math.exp(-m[(src >> 3) + k]));
-    },
-    tanh(src, dst, n) {
-      const m = memory();
-      for (let k = 0; k < n; k++) m[(dst >> 3) + k] = Math.tanh(m[(src >> 3) + k]);
+      if (kind === 1) for (let k = 0; k < n; k++) m[(dst >> 3) + k] = Math.tanh(m[(src >> 3) + k]);
+      else for (let k = 0; k < n; k++) m[(dst >> 3) + k] = 1 / (1 + Math.exp(-m[(src >> 3) + k]));
     },
   };
 }

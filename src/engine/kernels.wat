@@ -112,80 +112,59 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $kLoop))))
 
-  ;; expm1 of two lanes: e^x − 1 with x clamped to [−708, 709] (NaN stays NaN). x = n·ln2 + r,
-  ;; |r| ≤ ln2/2; q = e^r − 1 by its Taylor series to r^13/13! (Horner), then
-  ;; e^x − 1 = 2^n·q + (2^n − 1), exact in 2^n and without cancellation near 0.
-  (func $expm1 (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $p v128) (local $s v128)
-    (local.set $x (f64x2.max (f64x2.min (local.get $x) (f64x2.splat (f64.const 709))) (f64x2.splat (f64.const -708))))
-    (local.set $n (f64x2.nearest (f64x2.mul (local.get $x) (f64x2.splat (f64.const 1.4426950408889634)))))
-    (local.set $r (f64x2.sub (local.get $x) (f64x2.mul (local.get $n) (f64x2.splat (f64.const 0.6931471803691238)))))
-    (local.set $r (f64x2.sub (local.get $r) (f64x2.mul (local.get $n) (f64x2.splat (f64.const 1.9082149292705877e-10)))))
-    (local.set $p (f64x2.splat (f64.const 1.6059043836821613e-10)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.08767569878681e-09))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.505210838544172e-08))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.755731922398589e-07))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.7557319223985893e-06))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.48015873015873e-05))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1.984126984126984e-04))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1.388888888888889e-03))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 8.333333333333333e-03))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 4.1666666666666664e-02))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.16666666666666666))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.5))))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1))))
-    (local.set $p (f64x2.mul (local.get $p) (local.get $r)))
-    (local.set $s
-      (i64x2.shl
-        (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $n))) (i64x2.splat (i64.const 1023)))
-        (i32.const 52)))
-    (f64x2.add (f64x2.mul (local.get $s) (local.get $p)) (f64x2.sub (local.get $s) (f64x2.splat (f64.const 1)))))
-
-  ;; logistic sigmoid of one pair: 1 / (1 + e^−x) = 1 / (2 + expm1(−x))
-  (func $sigmoid2 (param $x v128) (result v128)
-    (f64x2.div (f64x2.splat (f64.const 1))
-      (f64x2.add (f64x2.splat (f64.const 2)) (call $expm1 (f64x2.neg (local.get $x))))))
-
-  ;; tanh of one pair: with e = expm1(−2|x|), tanh|x| = −e / (2 + e); the sign of x restored
-  (func $tanh2 (param $x v128) (result v128)
-    (local $e v128) (local $t v128)
-    (local.set $e (call $expm1 (f64x2.mul (f64x2.abs (local.get $x)) (f64x2.splat (f64.const -2)))))
-    (local.set $t (f64x2.div (f64x2.sub (f64x2.splat (f64.const 0)) (local.get $e))
-      (f64x2.add (f64x2.splat (f64.const 2)) (local.get $e))))
-    (v128.bitselect (f64x2.neg (local.get $t)) (local.get $t)
-      (f64x2.lt (local.get $x) (f64x2.splat (f64.const 0)))))
-
-  ;; dst[k] = sigmoid(src[k]), k < n (src and dst may be the same array)
-  (func (export "sigmoid") (param $src i32) (param $dst i32) (param $n i32)
-    (local $j i32) (local $pairBytes i32)
-    (local.set $pairBytes (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+;; activate: dst[k] = sigmoid(src[k]) (kind 0) or tanh(src[k]) (kind 1), k < n; src may be dst.
+  ;; Both go through e = expm1(a) with a = −x (sigmoid) or −2|x| (tanh):
+  ;;   sigmoid(x) = 1 / (2 + e),   tanh|x| = −e / (2 + e), the sign of x restored.
+  ;; expm1, inline: a clamped to [−708, 709] (NaN stays NaN); a = m·ln2 + r with |r| ≤ ln2/2;
+  ;; q = e^r − 1 by its Taylor series to r^13/13! (Horner); e = 2^m·q + (2^m − 1), exact in 2^m
+  ;; and without cancellation near 0. Two values per step; an odd last value uses one lane.
+  (func (export "activate") (param $src i32) (param $dst i32) (param $n i32) (param $kind i32)
+    (local $j i32) (local $x v128) (local $a v128) (local $m v128) (local $r v128) (local $p v128)
+    (local $s v128) (local $e v128) (local $y v128) (local $tanh v128) (local $pair i32)
+    (local.set $tanh (i8x16.splat (i32.sub (i32.const 0) (i32.ne (local.get $kind) (i32.const 0)))))
     (block $done
       (loop $l
-        (br_if $done (i32.ge_u (local.get $j) (local.get $pairBytes)))
-        (v128.store (i32.add (local.get $dst) (local.get $j))
-          (call $sigmoid2 (v128.load (i32.add (local.get $src) (local.get $j)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $l)))
-    (if (i32.and (local.get $n) (i32.const 1))
-      (then
-        (f64.store (i32.add (local.get $dst) (local.get $j))
-          (f64x2.extract_lane 0
-            (call $sigmoid2 (v128.load64_splat (i32.add (local.get $src) (local.get $j)))))))))
-
-  ;; dst[k] = tanh(src[k]), k < n (src and dst may be the same array)
-  (func (export "tanh") (param $src i32) (param $dst i32) (param $n i32)
-    (local $j i32) (local $pairBytes i32)
-    (local.set $pairBytes (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $j) (local.get $pairBytes)))
-        (v128.store (i32.add (local.get $dst) (local.get $j))
-          (call $tanh2 (v128.load (i32.add (local.get $src) (local.get $j)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $l)))
-    (if (i32.and (local.get $n) (i32.const 1))
-      (then
-        (f64.store (i32.add (local.get $dst) (local.get $j))
-          (f64x2.extract_lane 0
-            (call $tanh2 (v128.load64_splat (i32.add (local.get $src) (local.get $j)))))))))
+        (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $pair (i32.lt_u (i32.add (local.get $j) (i32.const 1)) (local.get $n)))
+        (if (local.get $pair)
+          (then (local.set $x (v128.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 3))))))
+          (else (local.set $x (v128.load64_splat (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 3)))))))
+        (local.set $a (v128.bitselect
+          (f64x2.mul (f64x2.abs (local.get $x)) (f64x2.splat (f64.const -2)))
+          (f64x2.neg (local.get $x))
+          (local.get $tanh)))
+        (local.set $a (f64x2.max (f64x2.min (local.get $a) (f64x2.splat (f64.const 709))) (f64x2.splat (f64.const -708))))
+        (local.set $m (f64x2.nearest (f64x2.mul (local.get $a) (f64x2.splat (f64.const 1.4426950408889634)))))
+        (local.set $r (f64x2.sub (local.get $a) (f64x2.mul (local.get $m) (f64x2.splat (f64.const 0.6931471803691238)))))
+        (local.set $r (f64x2.sub (local.get $r) (f64x2.mul (local.get $m) (f64x2.splat (f64.const 1.9082149292705877e-10)))))
+        (local.set $p (f64x2.splat (f64.const 1.6059043836821613e-10)))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.08767569878681e-09))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.505210838544172e-08))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.755731922398589e-07))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.7557319223985893e-06))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.48015873015873e-05))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1.984126984126984e-04))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1.388888888888889e-03))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 8.333333333333333e-03))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 4.1666666666666664e-02))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.16666666666666666))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.5))))
+        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1))))
+        (local.set $p (f64x2.mul (local.get $p) (local.get $r)))
+        (local.set $s
+          (i64x2.shl
+            (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $m))) (i64x2.splat (i64.const 1023)))
+            (i32.const 52)))
+        (local.set $e (f64x2.add (f64x2.mul (local.get $s) (local.get $p)) (f64x2.sub (local.get $s) (f64x2.splat (f64.const 1)))))
+        ;; y = (tanh ? −e : 1) / (2 + e), then tanh's sign
+        (local.set $y (f64x2.div
+          (v128.bitselect (f64x2.sub (f64x2.splat (f64.const 0)) (local.get $e)) (f64x2.splat (f64.const 1)) (local.get $tanh))
+          (f64x2.add (f64x2.splat (f64.const 2)) (local.get $e))))
+        (local.set $y (v128.bitselect (f64x2.neg (local.get $y)) (local.get $y)
+          (v128.and (local.get $tanh) (f64x2.lt (local.get $x) (f64x2.splat (f64.const 0))))))
+        (if (local.get $pair)
+          (then (v128.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 3))) (local.get $y)))
+          (else (v128.store64_lane 0 (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 3))) (local.get $y))))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $l))))
 )

@@ -373,8 +373,8 @@ abstract class RecurrentBase implements FusedLayer {
    * heap's kernels (the engine's largest elementwise cost), the cheap ones in JavaScript.
    */
   protected activate(name: Activation, src: Float64Array, pSrc: number, sOff: number, dst: Float64Array, pDst: number, dOff: number, n: number): void {
-    if (n >= MIN_KERNEL_ACTIVATIONS && name === 'tanh') this.K.tanh(pSrc + 8 * sOff, pDst + 8 * dOff, n);
-    else if (n >= MIN_KERNEL_ACTIVATIONS && name === 'sigmoid') this.K.sigmoid(pSrc + 8 * sOff, pDst + 8 * dOff, n);
+    if (n >= MIN_KERNEL_ACTIVATIONS && name === 'tanh') this.K.activate(pSrc + 8 * sOff, pDst + 8 * dOff, n, 1);
+    else if (n >= MIN_KERNEL_ACTIVATIONS && name === 'sigmoid') this.K.activate(pSrc + 8 * sOff, pDst + 8 * dOff, n, 0);
     else activateInto(name, src, sOff, dst, dOff, n);
   }
 
