@@ -9,7 +9,7 @@
 
   ;; mvacc: out[j] += Σ_{k<rows} v[k] · M[k·stride + j]   for j < n
   ;; (a row vector times a matrix block, accumulated; rows with v[k] = 0 are skipped)
-  (func $mvacc (export "mvacc")
+  (func (export "mvacc")
     (param $out i32) (param $v i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32)
     (local $k i32) (local $j i32) (local $vs f64) (local $vk v128) (local $row i32)
     (local $rowBytes i32) (local $pairBytes i32) (local $nBytes i32) (local $p i32)
@@ -62,12 +62,26 @@
     (local.set $grow (local.get $gM))
     (if (i32.eq (local.get $mode) (i32.const 2))
       (then
-        ;; only gM += v·d: the same as mvacc with v[k] and d in the roles of v and M's rows
+        ;; only gM += v ⊗ d (no dot products)
         (block $gDone
           (loop $gLoop
             (br_if $gDone (i32.ge_u (local.get $k) (local.get $rows)))
-            (call $mvacc (local.get $grow) (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3)))
-              (i32.const 1) (local.get $d) (local.get $n) (local.get $n))
+            (local.set $vs (f64.load (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3)))))
+            (local.set $vk (f64x2.splat (local.get $vs)))
+            (local.set $j (i32.const 0))
+            (block $gjDone
+              (loop $gjLoop
+                (br_if $gjDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
+                (local.set $p (i32.add (local.get $grow) (local.get $j)))
+                (v128.store (local.get $p)
+                  (f64x2.add (v128.load (local.get $p)) (f64x2.mul (local.get $vk) (v128.load (i32.add (local.get $d) (local.get $j))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $gjLoop)))
+            (if (i32.lt_u (local.get $j) (local.get $nBytes))
+              (then
+                (local.set $p (i32.add (local.get $grow) (local.get $j)))
+                (f64.store (local.get $p)
+                  (f64.add (f64.load (local.get $p)) (f64.mul (local.get $vs) (f64.load (i32.add (local.get $d) (local.get $j))))))))
             (local.set $grow (i32.add (local.get $grow) (local.get $rowBytes)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $gLoop)))
@@ -120,7 +134,7 @@
   ;; and without cancellation near 0. Two values per step; an odd last value uses one lane.
   (func (export "activate") (param $src i32) (param $dst i32) (param $n i32) (param $kind i32)
     (local $j i32) (local $x v128) (local $a v128) (local $m v128) (local $r v128) (local $p v128)
-    (local $s v128) (local $e v128) (local $y v128) (local $tanh v128) (local $pair i32)
+    (local $s v128) (local $e v128) (local $y v128) (local $tanh v128) (local $pair i32) (local $t v128)
     (local.set $tanh (i8x16.splat (i32.sub (i32.const 0) (i32.ne (local.get $kind) (i32.const 0)))))
     (block $done
       (loop $l
@@ -133,8 +147,11 @@
           (f64x2.mul (f64x2.abs (local.get $x)) (f64x2.splat (f64.const -2)))
           (f64x2.neg (local.get $x))
           (local.get $tanh)))
-        (local.set $a (f64x2.max (f64x2.min (local.get $a) (f64x2.splat (f64.const 709))) (f64x2.splat (f64.const -708))))
-        (local.set $m (f64x2.nearest (f64x2.mul (local.get $a) (f64x2.splat (f64.const 1.4426950408889634)))))
+        ;; pmin/pmax (one instruction each) keep a NaN in their first operand
+        (local.set $a (f64x2.pmax (f64x2.pmin (local.get $a) (f64x2.splat (f64.const 709))) (f64x2.splat (f64.const -708))))
+        ;; m = round(a / ln2) by adding 1.5·2^52: the low bits of t then hold m as an integer
+        (local.set $t (f64x2.add (f64x2.mul (local.get $a) (f64x2.splat (f64.const 1.4426950408889634))) (f64x2.splat (f64.const 6755399441055744))))
+        (local.set $m (f64x2.sub (local.get $t) (f64x2.splat (f64.const 6755399441055744))))
         (local.set $r (f64x2.sub (local.get $a) (f64x2.mul (local.get $m) (f64x2.splat (f64.const 0.6931471803691238)))))
         (local.set $r (f64x2.sub (local.get $r) (f64x2.mul (local.get $m) (f64x2.splat (f64.const 1.9082149292705877e-10)))))
         (local.set $p (f64x2.splat (f64.const 1.6059043836821613e-10)))
@@ -151,10 +168,8 @@
         (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.5))))
         (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1))))
         (local.set $p (f64x2.mul (local.get $p) (local.get $r)))
-        (local.set $s
-          (i64x2.shl
-            (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $m))) (i64x2.splat (i64.const 1023)))
-            (i32.const 52)))
+        ;; 2^m: (m + 1023) into the exponent field (the shift drops t's own exponent bits)
+        (local.set $s (i64x2.shl (i64x2.add (local.get $t) (i64x2.splat (i64.const 1023))) (i32.const 52)))
         (local.set $e (f64x2.add (f64x2.mul (local.get $s) (local.get $p)) (f64x2.sub (local.get $s) (f64x2.splat (f64.const 1)))))
         ;; y = (tanh ? −e : 1) / (2 + e), then tanh's sign
         (local.set $y (f64x2.div
