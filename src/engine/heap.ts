@@ -1,16 +1,17 @@
 /**
- * Memory and kernels of the engine. The recurrent layers keep their weights, gradients
+ * Memory and kernels of the engine. The recurrent and dense layers keep their weights, gradients
  * and sequence buffers in one WebAssembly memory per thread so that the kernels of
  * kernels.wat (SIMD, two float64 lanes) can run on them in place; the rest of the
  * elementwise work stays in JavaScript on Float64Array views of the same memory.
  *
  * The kernels are the products (mvacc, mvback) and the two transcendental activations
- * (sigmoid, tanh, through a SIMD expm1), which dominate once the products are fast.
+ * (activate: sigmoid, tanh, through a SIMD expm1), which dominate once the products are fast.
  *
  * The memory is shared (a SharedArrayBuffer underneath) only so that growing it keeps
  * every existing view valid; nothing is shared between threads (each worker has its own).
  * Each network takes one contiguous arena, sized by a measuring pass before it is built,
- * and gives it back when the network is garbage-collected.
+ * and gives it back when the network is disposed (networks made for one call are) or,
+ * failing that, garbage-collected.
  * `RNN_ENGINE_WASM=0` (or a runtime without WebAssembly SIMD) uses the same kernels
  * written in JavaScript: identical results to rounding, slower.
  */
