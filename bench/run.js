@@ -23,8 +23,8 @@ function data(n, steps, features, seed) {
 /**
  * Seconds per epoch, timing `batches` batches (or the whole epoch) and extrapolating.
  * Steady state, as in a real training of many epochs: a short untimed warm-up run first
- * and, for the engine, the median of three timed epochs
- * (V8's JIT for the engine, kernel setup for tfjs), the same for PyTorch.
+ * (V8's JIT for the engine, kernel setup for tfjs; PyTorch gets one too), then, for the
+ * engine, the median of three timed epochs.
  */
 async function timeEpoch(engine, kind, set, units, batch, batches) {
   const n = set.x.shape[0];
@@ -55,7 +55,7 @@ function torchTimes(cases, threads) {
 }
 
 const fmt = (v) => (v === undefined ? '—' : v < 0.01 ? v.toExponential(2) : v.toFixed(3));
-const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : "—");
+const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '—');
 
 (async () => {
   await L.initBackend();
@@ -89,9 +89,9 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : "
     ? { torch: timed[0].torch, seconds: torchCases.map((_, i) => Math.min(...timed.map((t) => t.seconds[i]))) }
     : torchRuns[0];
   rows.forEach((r, i) => {
-    r.torch = torch.seconds ? torch.seconds[i] : undefined;
-    for (const t of timed) r[`torch${t.threads}thread${t.threads > 1 ? 's' : ''}`] = t.seconds[i] / (i === rows.length - 1 ? jenaBatches : 1);
-    if (i === rows.length - 1 && r.torch) r.torch /= jenaBatches;
+    const per = i === rows.length - 1 ? jenaBatches : 1; // the Jena row is per batch
+    r.torch = torch.seconds ? torch.seconds[i] / per : undefined;
+    for (const t of timed) r[`torch${t.threads}thread${t.threads > 1 ? 's' : ''}`] = t.seconds[i] / per;
   });
   console.log(`backend: ${backend} · engine: up to ${Number(process.env.RNN_ENGINE_THREADS) || os.cpus().length} threads for large batches · torch: ${torch.torch ?? torch.skipped} (the faster of 1 and ${cores} threads per row)\n`);
   console.log('config                                 cell    batch   engine s   tfjs s     torch s    engine vs tfjs  engine vs torch');

@@ -56,6 +56,8 @@ const MAX_PAGES = 16384; // 1 GiB: far above any network the engine is meant for
 const ALIGN = 16;
 
 const align = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
+/** Bytes an array of n float64 takes in an arena (measure and arena must agree on it). */
+const slot = (n: number): number => align(Math.max(n, 1) * 8);
 
 let wasmModule: object | null | undefined;
 
@@ -141,7 +143,8 @@ export class Heap {
 
   /**
    * Reserves `bytes` (as measured by {@link measure}) for one network and returns its
-   * allocator; the arena goes back to the heap once `owner` is garbage-collected.
+   * allocator; the arena goes back to the heap with {@link releaseNow}, or once `owner` is
+   * garbage-collected.
    */
   arena(bytes: number, owner: object): Alloc {
     const size = align(Math.max(bytes, ALIGN));
@@ -150,7 +153,7 @@ export class Heap {
     this.live.set(owner, { start, size });
     let used = 0;
     return (n: number) => {
-      const b = align(Math.max(n, 1) * 8);
+      const b = slot(n);
       if (used + b > size) throw new Error(`engine memory: a network asked for more than its measured arena (${size} bytes); this is a bug in the engine.`);
       const view = new Float64Array(this.memory.buffer, start + used, n);
       view.fill(0);
@@ -224,7 +227,7 @@ export function measure(): { alloc: Alloc; bytes: () => number } {
   let bytes = 0;
   return {
     alloc: (n: number) => {
-      bytes += align(Math.max(n, 1) * 8);
+      bytes += slot(n);
       return new Float64Array(n);
     },
     bytes: () => bytes,

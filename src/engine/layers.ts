@@ -139,6 +139,16 @@ export const JS_MEMORY: LayerMemory = {
   owns: () => false,
 };
 
+/**
+ * Kernel address of a layer's input: `x` itself when it lives in the layer's memory (the
+ * previous layer's output), else its first n values copied into `copy` (at address pCopy).
+ */
+function inputAddress(mem: LayerMemory, x: Float64Array, n: number, copy: Float64Array, pCopy: number): number {
+  if (mem.owns(x)) return addr(x);
+  for (let k = 0; k < n; k++) copy[k] = x[k];
+  return pCopy;
+}
+
 function param(name: string, size: number, isKernel: boolean, alloc: Alloc = (n) => new Float64Array(n)): Param {
   return { name, value: alloc(size), grad: alloc(size), isKernel };
 }
@@ -183,11 +193,7 @@ export class DenseLayer implements FusedLayer {
   forward(x: Float64Array, T: number): Float64Array {
     const I = this.inSize;
     const O = this.outSize;
-    if (this.mem.owns(x)) this.pX = addr(x);
-    else {
-      for (let k = 0; k < T * I; k++) this.xin[k] = x[k];
-      this.pX = this.pXin;
-    }
+    this.pX = inputAddress(this.mem, x, T * I, this.xin, this.pXin);
     const b = this.params[1].value;
     const y = this.y;
     for (let t = 0; t < T; t++) {
@@ -250,7 +256,6 @@ abstract class RecurrentBase implements FusedLayer {
   readonly params: Param[];
   skipInputGradient = false;
   protected readonly K: Kernels;
-  protected T = 0;
   protected hs = new Float64Array(0); // [(T+1) × units], row 0 = initial state (zeros)
   /** [T × G]: pre-activations x_t·W + b (+ h·R in the step), then the activated gates. */
   protected zs = new Float64Array(0);
@@ -258,7 +263,6 @@ abstract class RecurrentBase implements FusedLayer {
   protected dzs = new Float64Array(0);
   protected dxs = new Float64Array(0);
   protected dhs = new Float64Array(0); // gradient w.r.t. each step's output, [T × units]
-  protected x = new Float64Array(0);
   private xin = new Float64Array(0); // the input copied into the heap when it lives elsewhere
   private ones = new Float64Array(0);
   private dhBuf = new Float64Array(0);
@@ -323,14 +327,7 @@ abstract class RecurrentBase implements FusedLayer {
   forward(x: Float64Array, T: number): Float64Array {
     const G = this.G;
     const I = this.inSize;
-    if (this.mem.owns(x)) this.pX = addr(x);
-    else {
-      for (let k = 0; k < T * I; k++) this.xin[k] = x[k];
-      x = this.xin;
-      this.pX = this.pXin;
-    }
-    this.x = x;
-    this.T = T;
+    this.pX = inputAddress(this.mem, x, T * I, this.xin, this.pXin);
     const b = this.params[2].value;
     const zs = this.zs;
     for (let t = 0; t < T; t++) for (let j = 0; j < G; j++) zs[t * G + j] = b[j];

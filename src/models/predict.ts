@@ -1,7 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../backend';
-import { engineSupport } from '../engine/fit';
-import { FusedNetwork } from '../engine/network';
+import { engineSupport, predictFast } from '../engine/fit';
 import { epochBatches } from '../series/windows';
 import type { Array3D, WindowBatches, WindowSet } from '../types';
 
@@ -48,12 +47,7 @@ export function predictRowsTfjs(model: tfTypes.LayersModel, x: Float64Array, n: 
 /** Predictions by the fused engine when it supports the model (float64, faster), else by tfjs. */
 function predictRaw(model: tfTypes.LayersModel, x: Float64Array, n: number, shape: number[], resetState = true): Float64Array {
   if (engineSupport(model, { epochs: 1, batchSize: 1 }) === null) {
-    const net = new FusedNetwork(model);
-    try {
-      return net.predict(x, n);
-    } finally {
-      net.dispose();
-    }
+    return predictFast(model, { data: x, shape: [n, shape[0], shape[1]] });
   }
   return predictRowsTfjs(model, x, n, shape, resetState);
 }
