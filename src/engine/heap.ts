@@ -4,7 +4,7 @@
  * kernels.wat (SIMD, two float64 lanes) can run on them in place; the rest of the
  * elementwise work stays in JavaScript on Float64Array views of the same memory.
  *
- * The kernels are the products (mvacc, mvback) and the two transcendental activations
+ * The kernels are the products (mvacc, mvdot, mtacc) and the two transcendental activations
  * (activate: sigmoid, tanh, through a SIMD expm1), which dominate once the products are fast.
  *
  * The memory is shared (a SharedArrayBuffer underneath) only so that growing it keeps
@@ -21,11 +21,10 @@ import { KERNELS_WASM_BASE64 } from './kernels.generated';
 export interface Kernels {
   /** out[j] += Σ_{k<rows} v[k] · M[k·stride + j], j < n. */
   mvacc(out: number, v: number, rows: number, M: number, stride: number, n: number): void;
-  /**
-   * gM[k·stride + j] += v[k] · d[j]; s_k = Σ_j M[k·stride + j] · d[j]; mode 0: dv[k] = s_k,
-   * 1: dv[k] += s_k, 2: dv untouched.
-   */
-  mvback(d: number, v: number, rows: number, M: number, gM: number, stride: number, n: number, dv: number, mode: number): void;
+  /** gM[k·gStride + j] += Σ_{t<T} V[t·vStride + k] · D[t·dStride + j], k < rows, j < n (Vᵀ·D: a weight gradient over a sequence). */
+  mtacc(gM: number, gStride: number, V: number, vStride: number, rows: number, D: number, dStride: number, n: number, T: number): void;
+  /** s_k = Σ_{j<n} M[k·stride + j] · d[j] for k < rows; dv[k] = s_k (accumulate 0) or dv[k] += s_k (1). */
+  mvdot(dv: number, d: number, rows: number, M: number, stride: number, n: number, accumulate: number): void;
   /**
    * dst[k] = sigmoid(src[k]) (kind 0: 1 / (1 + e^(−x))) or tanh(src[k]) (kind 1), k < n;
    * within about 7 ulp of the Math-based formulas.
@@ -89,21 +88,34 @@ export function javascriptKernels(memory: () => Float64Array): Kernels {
         for (let j = 0; j < n; j++) m[o + j] += vk * m[r + j];
       }
     },
-    mvback(d, v, rows, M, gM, stride, n, dv, mode) {
+    mtacc(gM, gStride, V, vStride, rows, D, dStride, n, T) {
+      const m = memory();
+      for (let k = 0; k < rows; k++) {
+        const g = (gM >> 3) + k * gStride;
+        for (let j = 0; j < n; j++) {
+          let s = m[g + j];
+          for (let t = 0; t < T; t++) s += m[(V >> 3) + t * vStride + k] * m[(D >> 3) + t * dStride + j];
+          m[g + j] = s;
+        }
+      }
+    },
+    mvdot(dv, d, rows, M, stride, n, accumulate) {
       const m = memory();
       const d0 = d >> 3;
+      const pairs = n & ~1;
       for (let k = 0; k < rows; k++) {
-        const vk = m[(v >> 3) + k];
         const r = (M >> 3) + k * stride;
-        const g = (gM >> 3) + k * stride;
-        let s = 0;
-        for (let j = 0; j < n; j++) {
-          const dj = m[d0 + j];
-          m[g + j] += vk * dj;
-          s += m[r + j] * dj;
+        // the even and the odd columns summed apart, as the two SIMD lanes do
+        let even = 0;
+        let odd = 0;
+        for (let j = 0; j < pairs; j += 2) {
+          even += m[r + j] * m[d0 + j];
+          odd += m[r + j + 1] * m[d0 + j + 1];
         }
-        if (mode === 0) m[(dv >> 3) + k] = s;
-        else if (mode === 1) m[(dv >> 3) + k] += s;
+        let s = even + odd;
+        if (pairs < n) s += m[r + pairs] * m[d0 + pairs];
+        const q = (dv >> 3) + k;
+        m[q] = accumulate ? m[q] + s : s;
       }
     },
     activate(src, dst, n, kind) {

@@ -2,139 +2,314 @@
 ;; Source of src/engine/kernels.generated.ts (`npm run build:wasm` compiles this file with
 ;; wabt and writes the bytes there; a test checks the two agree). Pointers are byte offsets
 ;; into the imported shared memory; every array is float64; `stride` counts elements.
-;; src/engine/heap.ts has the same two kernels in JavaScript (the fallback and the
+;; src/engine/heap.ts has the same kernels in JavaScript (the fallback and the
 ;; reference the tests compare against).
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
   ;; mvacc: out[j] += Σ_{k<rows} v[k] · M[k·stride + j]   for j < n
-  ;; (a row vector times a matrix block, accumulated; rows with v[k] = 0 are skipped)
+  ;; (a row vector times a matrix block, accumulated; rows with v[k] = 0 are skipped). Columns
+  ;; in blocks of 16 kept in eight registers over all rows (out is read and written once),
+  ;; then blocks of 2, then a last odd column. Each column sums its rows in order.
   (func (export "mvacc")
     (param $out i32) (param $v i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32)
-    (local $k i32) (local $j i32) (local $vs f64) (local $vk v128) (local $row i32)
-    (local $rowBytes i32) (local $pairBytes i32) (local $nBytes i32) (local $p i32)
+    (local $j i32) (local $vp i32) (local $vEnd i32) (local $row i32) (local $p i32) (local $vs f64) (local $vk v128)
+    (local $rowBytes i32) (local $nBytes i32) (local $s f64)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
     (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 3)))
     (local.set $nBytes (i32.shl (local.get $n) (i32.const 3)))
-    (local.set $pairBytes (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
-    (local.set $row (local.get $M))
-    (block $kDone
-      (loop $kLoop
-        (br_if $kDone (i32.ge_u (local.get $k) (local.get $rows)))
-        (local.set $vs (f64.load (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3)))))
-        (if (f64.ne (local.get $vs) (f64.const 0))
-          (then
-            (local.set $vk (f64x2.splat (local.get $vs)))
-            (local.set $j (i32.const 0))
-            (block $jDone
-              (loop $jLoop
-                (br_if $jDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
-                (local.set $p (i32.add (local.get $out) (local.get $j)))
-                (v128.store (local.get $p)
-                  (f64x2.add
-                    (v128.load (local.get $p))
-                    (f64x2.mul (local.get $vk) (v128.load (i32.add (local.get $row) (local.get $j))))))
-                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                (br $jLoop)))
-            (if (i32.lt_u (local.get $j) (local.get $nBytes))
+    (local.set $vEnd (i32.add (local.get $v) (i32.shl (local.get $rows) (i32.const 3))))
+    (block $b16Done
+      (loop $b16
+        (br_if $b16Done (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $nBytes)))
+        (local.set $p (i32.add (local.get $out) (local.get $j)))
+        (local.set $a0 (v128.load offset=0 (local.get $p)))
+        (local.set $a1 (v128.load offset=16 (local.get $p)))
+        (local.set $a2 (v128.load offset=32 (local.get $p)))
+        (local.set $a3 (v128.load offset=48 (local.get $p)))
+        (local.set $a4 (v128.load offset=64 (local.get $p)))
+        (local.set $a5 (v128.load offset=80 (local.get $p)))
+        (local.set $a6 (v128.load offset=96 (local.get $p)))
+        (local.set $a7 (v128.load offset=112 (local.get $p)))
+        (local.set $row (i32.add (local.get $M) (local.get $j)))
+        (local.set $vp (local.get $v))
+        (block $kDone
+          (loop $k
+            (br_if $kDone (i32.ge_u (local.get $vp) (local.get $vEnd)))
+            (local.set $vs (f64.load (local.get $vp)))
+            (if (f64.ne (local.get $vs) (f64.const 0))
               (then
-                (local.set $p (i32.add (local.get $out) (local.get $j)))
-                (f64.store (local.get $p)
-                  (f64.add
-                    (f64.load (local.get $p))
-                    (f64.mul (local.get $vs) (f64.load (i32.add (local.get $row) (local.get $j))))))))))
-        (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $kLoop))))
-
-  ;; mvback: the backward of mvacc for a gradient d (n values):
-  ;;   gM[k·stride + j] += v[k] · d[j]                    for k < rows, j < n
-  ;;   s_k = Σ_j M[k·stride + j] · d[j];  mode 0: dv[k] = s_k,  1: dv[k] += s_k,  2: no dv
-  (func (export "mvback")
-    (param $d i32) (param $v i32) (param $rows i32) (param $M i32) (param $gM i32) (param $stride i32)
-    (param $n i32) (param $dv i32) (param $mode i32)
-    (local $k i32) (local $j i32) (local $vs f64) (local $vk v128) (local $dj v128) (local $acc v128)
-    (local $s f64) (local $ds f64) (local $row i32) (local $grow i32) (local $rowBytes i32)
-    (local $pairBytes i32) (local $nBytes i32) (local $p i32) (local $q i32)
-    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 3)))
-    (local.set $nBytes (i32.shl (local.get $n) (i32.const 3)))
-    (local.set $pairBytes (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
-    (local.set $row (local.get $M))
-    (local.set $grow (local.get $gM))
-    (if (i32.eq (local.get $mode) (i32.const 2))
+                (local.set $vk (f64x2.splat (local.get $vs)))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $vk) (v128.load offset=0 (local.get $row)))))
+                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $vk) (v128.load offset=16 (local.get $row)))))
+                (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $vk) (v128.load offset=32 (local.get $row)))))
+                (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $vk) (v128.load offset=48 (local.get $row)))))
+                (local.set $a4 (f64x2.add (local.get $a4) (f64x2.mul (local.get $vk) (v128.load offset=64 (local.get $row)))))
+                (local.set $a5 (f64x2.add (local.get $a5) (f64x2.mul (local.get $vk) (v128.load offset=80 (local.get $row)))))
+                (local.set $a6 (f64x2.add (local.get $a6) (f64x2.mul (local.get $vk) (v128.load offset=96 (local.get $row)))))
+                (local.set $a7 (f64x2.add (local.get $a7) (f64x2.mul (local.get $vk) (v128.load offset=112 (local.get $row)))))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 8)))
+            (br $k)))
+        (v128.store offset=0 (local.get $p) (local.get $a0))
+        (v128.store offset=16 (local.get $p) (local.get $a1))
+        (v128.store offset=32 (local.get $p) (local.get $a2))
+        (v128.store offset=48 (local.get $p) (local.get $a3))
+        (v128.store offset=64 (local.get $p) (local.get $a4))
+        (v128.store offset=80 (local.get $p) (local.get $a5))
+        (v128.store offset=96 (local.get $p) (local.get $a6))
+        (v128.store offset=112 (local.get $p) (local.get $a7))
+        (local.set $j (i32.add (local.get $j) (i32.const 128)))
+        (br $b16)))
+    (block $b2Done
+      (loop $b2
+        (br_if $b2Done (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $nBytes)))
+        (local.set $p (i32.add (local.get $out) (local.get $j)))
+        (local.set $a0 (v128.load (local.get $p)))
+        (local.set $row (i32.add (local.get $M) (local.get $j)))
+        (local.set $vp (local.get $v))
+        (block $kDone
+          (loop $k
+            (br_if $kDone (i32.ge_u (local.get $vp) (local.get $vEnd)))
+            (local.set $vs (f64.load (local.get $vp)))
+            (if (f64.ne (local.get $vs) (f64.const 0))
+              (then
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (f64x2.splat (local.get $vs)) (v128.load (local.get $row)))))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 8)))
+            (br $k)))
+        (v128.store (local.get $p) (local.get $a0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $b2)))
+    (if (i32.lt_u (local.get $j) (local.get $nBytes))
       (then
-        ;; only gM += v ⊗ d (no dot products)
-        (block $gDone
-          (loop $gLoop
-            (br_if $gDone (i32.ge_u (local.get $k) (local.get $rows)))
-            (local.set $vs (f64.load (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3)))))
-            (local.set $vk (f64x2.splat (local.get $vs)))
-            (local.set $j (i32.const 0))
-            (block $gjDone
-              (loop $gjLoop
-                (br_if $gjDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
-                (local.set $p (i32.add (local.get $grow) (local.get $j)))
-                (v128.store (local.get $p)
-                  (f64x2.add (v128.load (local.get $p)) (f64x2.mul (local.get $vk) (v128.load (i32.add (local.get $d) (local.get $j))))))
-                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                (br $gjLoop)))
-            (if (i32.lt_u (local.get $j) (local.get $nBytes))
-              (then
-                (local.set $p (i32.add (local.get $grow) (local.get $j)))
-                (f64.store (local.get $p)
-                  (f64.add (f64.load (local.get $p)) (f64.mul (local.get $vs) (f64.load (i32.add (local.get $d) (local.get $j))))))))
-            (local.set $grow (i32.add (local.get $grow) (local.get $rowBytes)))
+        (local.set $p (i32.add (local.get $out) (local.get $j)))
+        (local.set $s (f64.load (local.get $p)))
+        (local.set $row (i32.add (local.get $M) (local.get $j)))
+        (local.set $vp (local.get $v))
+        (block $kDone
+          (loop $k
+            (br_if $kDone (i32.ge_u (local.get $vp) (local.get $vEnd)))
+            (local.set $vs (f64.load (local.get $vp)))
+            (if (f64.ne (local.get $vs) (f64.const 0))
+              (then (local.set $s (f64.add (local.get $s) (f64.mul (local.get $vs) (f64.load (local.get $row)))))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 8)))
+            (br $k)))
+        (f64.store (local.get $p) (local.get $s)))))
+
+  ;; mtacc: gM[k·gStride + j] += Σ_{t<T} V[t·vStride + k] · D[t·dStride + j]   for k < rows, j < n
+  ;; (the weight gradient of a product over a whole sequence: Vᵀ·D added to gM). Columns in
+  ;; blocks of 16 kept in eight registers over all steps (the block of D stays in the L1
+  ;; cache over the rows), then blocks of 2, then a last odd column; steps summed in order.
+  (func (export "mtacc")
+    (param $gM i32) (param $gStride i32) (param $V i32) (param $vStride i32) (param $rows i32)
+    (param $D i32) (param $dStride i32) (param $n i32) (param $T i32)
+    (local $j i32) (local $k i32) (local $t i32) (local $vp i32) (local $dp i32) (local $p i32) (local $vk v128)
+    (local $gBytes i32) (local $vBytes i32) (local $dBytes i32) (local $nBytes i32) (local $s f64)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $gBytes (i32.shl (local.get $gStride) (i32.const 3)))
+    (local.set $vBytes (i32.shl (local.get $vStride) (i32.const 3)))
+    (local.set $dBytes (i32.shl (local.get $dStride) (i32.const 3)))
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 3)))
+    (block $b16Done
+      (loop $b16
+        (br_if $b16Done (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $nBytes)))
+        (local.set $k (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $rows)))
+            (local.set $p (i32.add (i32.add (local.get $gM) (i32.mul (local.get $k) (local.get $gBytes))) (local.get $j)))
+            (local.set $a0 (v128.load offset=0 (local.get $p)))
+            (local.set $a1 (v128.load offset=16 (local.get $p)))
+            (local.set $a2 (v128.load offset=32 (local.get $p)))
+            (local.set $a3 (v128.load offset=48 (local.get $p)))
+            (local.set $a4 (v128.load offset=64 (local.get $p)))
+            (local.set $a5 (v128.load offset=80 (local.get $p)))
+            (local.set $a6 (v128.load offset=96 (local.get $p)))
+            (local.set $a7 (v128.load offset=112 (local.get $p)))
+            (local.set $vp (i32.add (local.get $V) (i32.shl (local.get $k) (i32.const 3))))
+            (local.set $dp (i32.add (local.get $D) (local.get $j)))
+            (local.set $t (local.get $T))
+            (block $tDone
+              (loop $tLoop
+                (br_if $tDone (i32.eqz (local.get $t)))
+                (local.set $vk (v128.load64_splat (local.get $vp)))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $vk) (v128.load offset=0 (local.get $dp)))))
+                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $vk) (v128.load offset=16 (local.get $dp)))))
+                (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $vk) (v128.load offset=32 (local.get $dp)))))
+                (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $vk) (v128.load offset=48 (local.get $dp)))))
+                (local.set $a4 (f64x2.add (local.get $a4) (f64x2.mul (local.get $vk) (v128.load offset=64 (local.get $dp)))))
+                (local.set $a5 (f64x2.add (local.get $a5) (f64x2.mul (local.get $vk) (v128.load offset=80 (local.get $dp)))))
+                (local.set $a6 (f64x2.add (local.get $a6) (f64x2.mul (local.get $vk) (v128.load offset=96 (local.get $dp)))))
+                (local.set $a7 (f64x2.add (local.get $a7) (f64x2.mul (local.get $vk) (v128.load offset=112 (local.get $dp)))))
+                (local.set $vp (i32.add (local.get $vp) (local.get $vBytes)))
+                (local.set $dp (i32.add (local.get $dp) (local.get $dBytes)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br $tLoop)))
+            (v128.store offset=0 (local.get $p) (local.get $a0))
+            (v128.store offset=16 (local.get $p) (local.get $a1))
+            (v128.store offset=32 (local.get $p) (local.get $a2))
+            (v128.store offset=48 (local.get $p) (local.get $a3))
+            (v128.store offset=64 (local.get $p) (local.get $a4))
+            (v128.store offset=80 (local.get $p) (local.get $a5))
+            (v128.store offset=96 (local.get $p) (local.get $a6))
+            (v128.store offset=112 (local.get $p) (local.get $a7))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $gLoop)))
-        (return)))
-    (block $kDone
-      (loop $kLoop
-        (br_if $kDone (i32.ge_u (local.get $k) (local.get $rows)))
-        (local.set $vs (f64.load (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3)))))
-        (local.set $vk (f64x2.splat (local.get $vs)))
-        (local.set $acc (f64x2.splat (f64.const 0)))
+            (br $rowLoop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 128)))
+        (br $b16)))
+    (block $b2Done
+      (loop $b2
+        (br_if $b2Done (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $nBytes)))
+        (local.set $k (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $rows)))
+            (local.set $p (i32.add (i32.add (local.get $gM) (i32.mul (local.get $k) (local.get $gBytes))) (local.get $j)))
+            (local.set $a0 (v128.load (local.get $p)))
+            (local.set $vp (i32.add (local.get $V) (i32.shl (local.get $k) (i32.const 3))))
+            (local.set $dp (i32.add (local.get $D) (local.get $j)))
+            (local.set $t (local.get $T))
+            (block $tDone
+              (loop $tLoop
+                (br_if $tDone (i32.eqz (local.get $t)))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load64_splat (local.get $vp)) (v128.load (local.get $dp)))))
+                (local.set $vp (i32.add (local.get $vp) (local.get $vBytes)))
+                (local.set $dp (i32.add (local.get $dp) (local.get $dBytes)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br $tLoop)))
+            (v128.store (local.get $p) (local.get $a0))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $b2)))
+    (if (i32.lt_u (local.get $j) (local.get $nBytes))
+      (then
+        (local.set $k (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $rows)))
+            (local.set $p (i32.add (i32.add (local.get $gM) (i32.mul (local.get $k) (local.get $gBytes))) (local.get $j)))
+            (local.set $s (f64.load (local.get $p)))
+            (local.set $vp (i32.add (local.get $V) (i32.shl (local.get $k) (i32.const 3))))
+            (local.set $dp (i32.add (local.get $D) (local.get $j)))
+            (local.set $t (local.get $T))
+            (block $tDone
+              (loop $tLoop
+                (br_if $tDone (i32.eqz (local.get $t)))
+                (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $vp)) (f64.load (local.get $dp)))))
+                (local.set $vp (i32.add (local.get $vp) (local.get $vBytes)))
+                (local.set $dp (i32.add (local.get $dp) (local.get $dBytes)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br $tLoop)))
+            (f64.store (local.get $p) (local.get $s))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rowLoop))))))
+
+  ;; mvdot: s_k = Σ_{j<n} M[k·stride + j] · d[j] for k < rows (the backward of mvacc w.r.t. v);
+  ;; accumulate 0: dv[k] = s_k, else dv[k] += s_k. Four rows at a time (each loaded pair of d
+  ;; used four times); each s_k sums the even and the odd columns in two lanes, adds the two,
+  ;; then a last odd column.
+  (func (export "mvdot")
+    (param $dv i32) (param $d i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32) (param $accumulate i32)
+    (local $k i32) (local $j i32) (local $r0 i32) (local $rowBytes i32) (local $pairBytes i32) (local $nBytes i32)
+    (local $dj v128) (local $q i32) (local $s f64)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 3)))
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $pairBytes (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $b4Done
+      (loop $b4
+        (br_if $b4Done (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $rows)))
+        (local.set $r0 (i32.add (local.get $M) (i32.mul (local.get $k) (local.get $rowBytes))))
+        (local.set $a0 (v128.const i64x2 0 0))
+        (local.set $a1 (v128.const i64x2 0 0))
+        (local.set $a2 (v128.const i64x2 0 0))
+        (local.set $a3 (v128.const i64x2 0 0))
         (local.set $j (i32.const 0))
         (block $jDone
           (loop $jLoop
             (br_if $jDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
             (local.set $dj (v128.load (i32.add (local.get $d) (local.get $j))))
-            (local.set $p (i32.add (local.get $grow) (local.get $j)))
-            (v128.store (local.get $p)
-              (f64x2.add (v128.load (local.get $p)) (f64x2.mul (local.get $vk) (local.get $dj))))
-            (local.set $acc
-              (f64x2.add (local.get $acc)
-                (f64x2.mul (v128.load (i32.add (local.get $row) (local.get $j))) (local.get $dj))))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 0))) (local.get $j))) (local.get $dj))))
+            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (v128.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $j))) (local.get $dj))))
+            (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (v128.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $j))) (local.get $dj))))
+            (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (v128.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $j))) (local.get $dj))))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $jLoop)))
-        (local.set $s
-          (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
-        (if (i32.lt_u (local.get $j) (local.get $nBytes))
-          (then
-            (local.set $ds (f64.load (i32.add (local.get $d) (local.get $j))))
-            (local.set $p (i32.add (local.get $grow) (local.get $j)))
-            (f64.store (local.get $p)
-              (f64.add (f64.load (local.get $p)) (f64.mul (local.get $vs) (local.get $ds))))
-            (local.set $s
-              (f64.add (local.get $s)
-                (f64.mul (f64.load (i32.add (local.get $row) (local.get $j))) (local.get $ds))))))
+        ;; the four sums (and a last odd column), stored or added into dv
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+        (if (i32.lt_u (local.get $pairBytes) (local.get $nBytes))
+          (then (local.set $s (f64.add (local.get $s)
+            (f64.mul (f64.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 0))) (local.get $pairBytes)))
+                     (f64.load (i32.add (local.get $d) (local.get $pairBytes))))))))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (i32.add (local.get $k) (i32.const 0)) (i32.const 3))))
+        (if (local.get $accumulate)
+          (then (local.set $s (f64.add (f64.load (local.get $q)) (local.get $s)))))
+        (f64.store (local.get $q) (local.get $s))
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64x2.extract_lane 1 (local.get $a1))))
+        (if (i32.lt_u (local.get $pairBytes) (local.get $nBytes))
+          (then (local.set $s (f64.add (local.get $s)
+            (f64.mul (f64.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $pairBytes)))
+                     (f64.load (i32.add (local.get $d) (local.get $pairBytes))))))))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3))))
+        (if (local.get $accumulate)
+          (then (local.set $s (f64.add (f64.load (local.get $q)) (local.get $s)))))
+        (f64.store (local.get $q) (local.get $s))
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2))))
+        (if (i32.lt_u (local.get $pairBytes) (local.get $nBytes))
+          (then (local.set $s (f64.add (local.get $s)
+            (f64.mul (f64.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $pairBytes)))
+                     (f64.load (i32.add (local.get $d) (local.get $pairBytes))))))))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (i32.add (local.get $k) (i32.const 2)) (i32.const 3))))
+        (if (local.get $accumulate)
+          (then (local.set $s (f64.add (f64.load (local.get $q)) (local.get $s)))))
+        (f64.store (local.get $q) (local.get $s))
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $a3)) (f64x2.extract_lane 1 (local.get $a3))))
+        (if (i32.lt_u (local.get $pairBytes) (local.get $nBytes))
+          (then (local.set $s (f64.add (local.get $s)
+            (f64.mul (f64.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $pairBytes)))
+                     (f64.load (i32.add (local.get $d) (local.get $pairBytes))))))))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (i32.add (local.get $k) (i32.const 3)) (i32.const 3))))
+        (if (local.get $accumulate)
+          (then (local.set $s (f64.add (f64.load (local.get $q)) (local.get $s)))))
+        (f64.store (local.get $q) (local.get $s))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $b4)))
+    (block $b1Done
+      (loop $b1
+        (br_if $b1Done (i32.ge_u (local.get $k) (local.get $rows)))
+        (local.set $r0 (i32.add (local.get $M) (i32.mul (local.get $k) (local.get $rowBytes))))
+        (local.set $a0 (v128.const i64x2 0 0))
+        (local.set $j (i32.const 0))
+        (block $jDone
+          (loop $jLoop
+            (br_if $jDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load (i32.add (local.get $r0) (local.get $j))) (v128.load (i32.add (local.get $d) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $jLoop)))
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+        (if (i32.lt_u (local.get $pairBytes) (local.get $nBytes))
+          (then (local.set $s (f64.add (local.get $s)
+            (f64.mul (f64.load (i32.add (local.get $r0) (local.get $pairBytes))) (f64.load (i32.add (local.get $d) (local.get $pairBytes))))))))
         (local.set $q (i32.add (local.get $dv) (i32.shl (local.get $k) (i32.const 3))))
-        (if (i32.eq (local.get $mode) (i32.const 0))
-          (then (f64.store (local.get $q) (local.get $s))))
-        (if (i32.eq (local.get $mode) (i32.const 1))
-          (then (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (local.get $s)))))
-        (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
-        (local.set $grow (i32.add (local.get $grow) (local.get $rowBytes)))
+        (if (local.get $accumulate)
+          (then (local.set $s (f64.add (f64.load (local.get $q)) (local.get $s)))))
+        (f64.store (local.get $q) (local.get $s))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $kLoop))))
+        (br $b1))))
 
-;; activate: dst[k] = sigmoid(src[k]) (kind 0) or tanh(src[k]) (kind 1), k < n; src may be dst.
+  ;; activate: dst[k] = sigmoid(src[k]) (kind 0) or tanh(src[k]) (kind 1), k < n; src may be dst.
   ;; Both go through e = expm1(a) with a = −x (sigmoid) or −2|x| (tanh):
   ;;   sigmoid(x) = 1 / (2 + e),   tanh|x| = −e / (2 + e), the sign of x restored.
   ;; expm1, inline: a clamped to [−708, 709] (NaN stays NaN); a = m·ln2 + r with |r| ≤ ln2/2;
-  ;; q = e^r − 1 by its Taylor series to r^13/13! (Horner); e = 2^m·q + (2^m − 1), exact in 2^m
+  ;; q = e^r − 1 by its Taylor series to r^13/13!; e = 2^m·q + (2^m − 1), exact in 2^m
   ;; and without cancellation near 0. Two values per step; an odd last value uses one lane.
   (func (export "activate") (param $src i32) (param $dst i32) (param $n i32) (param $kind i32)
     (local $j i32) (local $x v128) (local $a v128) (local $m v128) (local $r v128) (local $p v128)
     (local $s v128) (local $e v128) (local $y v128) (local $tanh v128) (local $pair i32) (local $t v128)
+    (local $r2 v128) (local $r4 v128) (local $q0 v128) (local $q1 v128) (local $q2 v128)
     (local.set $tanh (i8x16.splat (i32.sub (i32.const 0) (i32.ne (local.get $kind) (i32.const 0)))))
     (block $done
       (loop $l
@@ -154,19 +329,16 @@
         (local.set $m (f64x2.sub (local.get $t) (f64x2.splat (f64.const 6755399441055744))))
         (local.set $r (f64x2.sub (local.get $a) (f64x2.mul (local.get $m) (f64x2.splat (f64.const 0.6931471803691238)))))
         (local.set $r (f64x2.sub (local.get $r) (f64x2.mul (local.get $m) (f64x2.splat (f64.const 1.9082149292705877e-10)))))
-        (local.set $p (f64x2.splat (f64.const 1.6059043836821613e-10)))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.08767569878681e-09))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.505210838544172e-08))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.755731922398589e-07))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.7557319223985893e-06))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.48015873015873e-05))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1.984126984126984e-04))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1.388888888888889e-03))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 8.333333333333333e-03))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 4.1666666666666664e-02))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.16666666666666666))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.5))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1))))
+        ;; q(r) = Σ_{i≤12} r^i/(i+1)! by Estrin's scheme (pairs, then r², r⁴, r⁸): a short chain of
+        ;; dependent operations, so consecutive values overlap in the processor
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+        (local.set $q0 (f64x2.add (f64x2.add (f64x2.splat (f64.const 1)) (f64x2.mul (f64x2.splat (f64.const 0.5)) (local.get $r))) (f64x2.mul (f64x2.add (f64x2.splat (f64.const 0.16666666666666666)) (f64x2.mul (f64x2.splat (f64.const 4.1666666666666664e-02)) (local.get $r))) (local.get $r2))))
+        (local.set $q1 (f64x2.add (f64x2.add (f64x2.splat (f64.const 8.333333333333333e-03)) (f64x2.mul (f64x2.splat (f64.const 1.388888888888889e-03)) (local.get $r))) (f64x2.mul (f64x2.add (f64x2.splat (f64.const 1.984126984126984e-04)) (f64x2.mul (f64x2.splat (f64.const 2.48015873015873e-05)) (local.get $r))) (local.get $r2))))
+        (local.set $q2 (f64x2.add (f64x2.add (f64x2.splat (f64.const 2.7557319223985893e-06)) (f64x2.mul (f64x2.splat (f64.const 2.755731922398589e-07)) (local.get $r))) (f64x2.mul (f64x2.add (f64x2.splat (f64.const 2.505210838544172e-08)) (f64x2.mul (f64x2.splat (f64.const 2.08767569878681e-09)) (local.get $r))) (local.get $r2))))
+        (local.set $q2 (f64x2.add (local.get $q2) (f64x2.mul (f64x2.splat (f64.const 1.6059043836821613e-10)) (local.get $r4))))
+        (local.set $p (f64x2.add (f64x2.add (local.get $q0) (f64x2.mul (local.get $q1) (local.get $r4)))
+          (f64x2.mul (local.get $q2) (f64x2.mul (local.get $r4) (local.get $r4)))))
         (local.set $p (f64x2.mul (local.get $p) (local.get $r)))
         ;; 2^m: (m + 1023) into the exponent field (the shift drops t's own exponent bits)
         (local.set $s (i64x2.shl (i64x2.add (local.get $t) (i64x2.splat (i64.const 1023))) (i32.const 52)))

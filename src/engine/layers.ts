@@ -160,13 +160,13 @@ export class DenseLayer implements FusedLayer {
   private readonly K: Kernels;
   private y = new Float64Array(0);
   private dx = new Float64Array(0);
-  private da = new Float64Array(0);
+  private das = new Float64Array(0); // [T × O]: gradient w.r.t. each step's pre-activation
   private xin = new Float64Array(0); // the input copied into the heap when it lives elsewhere
   private pX = 0;
   private pXin = 0;
   private pY = 0;
   private pDx = 0;
-  private pDa = 0;
+  private pDas = 0;
   private readonly pW: number;
   private readonly pGW: number;
   constructor(readonly inSize: number, readonly outSize: number, private readonly act: Activation, private readonly mem: LayerMemory = JS_MEMORY) {
@@ -183,11 +183,11 @@ export class DenseLayer implements FusedLayer {
       this.y = this.mem.alloc(T * this.outSize);
       this.dx = this.mem.alloc(T * this.inSize);
       this.xin = this.mem.alloc(T * this.inSize);
-      this.da = this.mem.alloc(this.outSize);
+      this.das = this.mem.alloc(T * this.outSize);
       this.pY = addr(this.y);
       this.pDx = addr(this.dx);
       this.pXin = addr(this.xin);
-      this.pDa = addr(this.da);
+      this.pDas = addr(this.das);
     }
   }
   forward(x: Float64Array, T: number): Float64Array {
@@ -207,16 +207,13 @@ export class DenseLayer implements FusedLayer {
     const gb = this.params[1].grad;
     const I = this.inSize;
     const O = this.outSize;
-    const da = this.da;
-    const mode = this.skipInputGradient ? 2 : 0;
-    for (let t = 0; t < T; t++) {
-      derivativeInto(this.act, this.y, t * O, da, 0, O);
-      for (let o = 0; o < O; o++) {
-        da[o] *= dy[t * O + o];
-        gb[o] += da[o];
-      }
-      this.K.mvback(this.pDa, this.pX + 8 * t * I, I, this.pW, this.pGW, O, O, this.pDx + 8 * t * I, mode);
-    }
+    const da = this.das;
+    derivativeInto(this.act, this.y, 0, da, 0, T * O);
+    for (let k = 0; k < T * O; k++) da[k] *= dy[k];
+    for (let t = 0; t < T; t++) for (let o = 0; o < O; o++) gb[o] += da[t * O + o];
+    // gW += Σ_t x_tᵀ·da_t; dx_t = da_t·Wᵀ
+    this.K.mtacc(this.pGW, O, this.pX, I, I, this.pDas, O, O, T);
+    if (!this.skipInputGradient) for (let t = 0; t < T; t++) this.K.mvdot(this.pDx + 8 * t * I, this.pDas + 8 * t * O, I, this.pW, O, O, 0);
     return this.dx.subarray(0, T * I);
   }
 }
@@ -357,10 +354,12 @@ abstract class RecurrentBase implements FusedLayer {
       for (let u = 0; u < U; u++) dh[u] = dhs[t * U + u] + dhPrev[u];
       this.backStep(t, dh, dhPrev);
     }
-    // input part: gb += Σ_t dz_t, gW += Σ_t x_tᵀ·dz_t, dx_t = dz_t·Wᵀ
+    // the weight gradients over the whole sequence: gR (recurrentGradients), gb += Σ_t dz_t,
+    // gW += Σ_t x_tᵀ·dz_t; and the input's gradient dx_t = dz_t·Wᵀ
+    this.recurrentGradients(T);
     this.K.mvacc(this.pGb, this.pOnes, T, this.pDzs, G, G);
-    const mode = this.skipInputGradient ? 2 : 0;
-    for (let t = 0; t < T; t++) this.K.mvback(this.pDzs + 8 * t * G, this.pX + 8 * t * I, I, this.pW, this.pGW, G, G, this.pDxs + 8 * t * I, mode);
+    this.K.mtacc(this.pGW, G, this.pX, I, I, this.pDzs, G, G, T);
+    if (!this.skipInputGradient) for (let t = 0; t < T; t++) this.K.mvdot(this.pDxs + 8 * t * I, this.pDzs + 8 * t * G, I, this.pW, G, G, 0);
     return this.dxs;
   }
   protected resetBackState(): void {}
@@ -380,9 +379,14 @@ abstract class RecurrentBase implements FusedLayer {
     this.K.mvacc(this.pZs + 8 * (t * this.G + from), this.pHs + 8 * t * this.units, this.units, this.pR + 8 * from, this.G, n);
   }
 
-  /** gR += h_{t−1}ᵀ·dz_t over gates from…from+n; dhPrev (the buffer backStep is given) = (mode 0) or += (mode 1) R·dz_t. */
-  protected backRecurrent(t: number, from: number, n: number, mode: 0 | 1): void {
-    this.K.mvback(this.pDzs + 8 * (t * this.G + from), this.pHs + 8 * t * this.units, this.units, this.pR + 8 * from, this.pGR + 8 * from, this.G, n, this.pDhPrev, mode);
+  /** dhPrev (the buffer backStep is given) = (accumulate 0) or += (1) R·dz_t over gates from…from+n. */
+  protected backRecurrent(t: number, from: number, n: number, accumulate: 0 | 1): void {
+    this.K.mvdot(this.pDhPrev, this.pDzs + 8 * (t * this.G + from), this.units, this.pR + 8 * from, this.G, n, accumulate);
+  }
+
+  /** After BPTT: gR += Σ_t h_{t−1}ᵀ·dz_t (the recurrent kernel's gradient over the sequence). */
+  protected recurrentGradients(T: number): void {
+    this.K.mtacc(this.pGR, this.G, this.pHs, this.units, this.units, this.pDzs, this.G, this.G, T);
   }
 }
 
@@ -539,8 +543,8 @@ export class GRULayer extends RecurrentBase {
       dz[go + u] = dh[u] * (this.hs[hp + u] - hh) * dg[u];
       dhPrev[u] = dh[u] * zu;
     }
-    // through (r∘h)·Uh: gUh += (r∘h)ᵀ·dĥ, d(r∘h) = Uh·dĥ
-    this.K.mvback(this.pDzs + 8 * (go + 2 * U), this.pRhs + 8 * hp, U, this.pR + 16 * U, this.pGR + 16 * U, G, U, this.pDrh, 0);
+    // through (r∘h)·Uh: d(r∘h) = Uh·dĥ (gUh after the sequence, recurrentGradients)
+    this.K.mvdot(this.pDrh, this.pDzs + 8 * (go + 2 * U), U, this.pR + 16 * U, G, U, 0);
     for (let k = 0; k < U; k++) {
       const rk = g[go + U + k];
       dhPrev[k] += drh[k] * rk;
@@ -548,5 +552,12 @@ export class GRULayer extends RecurrentBase {
     }
     // through h·Uz and h·Ur
     this.backRecurrent(t, 0, 2 * U, 1);
+  }
+
+  /** gUz, gUr += Σ_t h_{t−1}ᵀ·dz_t; gUh += Σ_t (r_t∘h_{t−1})ᵀ·dĥ_t. */
+  protected recurrentGradients(T: number): void {
+    const U = this.units;
+    this.K.mtacc(this.pGR, this.G, this.pHs, U, U, this.pDzs, this.G, 2 * U, T);
+    this.K.mtacc(this.pGR + 16 * U, this.G, this.pRhs, U, U, this.pDzs + 16 * U, this.G, U, T);
   }
 }

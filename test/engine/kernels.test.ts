@@ -33,44 +33,54 @@ describe('engine kernels', () => {
     expect(new Heap().simd).toBe(true);
   });
 
-  for (const [rows, stride, n] of [[1, 1, 1], [5, 20, 20], [5, 20, 5], [3, 7, 7], [16, 64, 64], [14, 64, 33]]) {
-    it(`mvacc / mvback: WebAssembly = JavaScript for rows ${rows}, stride ${stride}, n ${n}`, () => {
+  // shapes that take every path: column blocks of 16, of 2 and a last odd column; row blocks of 4 and single rows
+  for (const [rows, stride, n, T] of [[1, 1, 1, 1], [5, 20, 20, 3], [5, 20, 5, 7], [3, 7, 7, 2], [16, 64, 64, 12], [14, 64, 33, 5], [6, 40, 37, 9]]) {
+    it(`mvacc / mvdot / mtacc: WebAssembly = JavaScript = float64 sums for rows ${rows}, stride ${stride}, n ${n}, T ${T}`, () => {
       const results = [true, false].map((wasm) => {
         const heap = new Heap(wasm);
         expect(heap.simd).toBe(wasm);
         const owner = {};
-        const alloc = heap.arena(8 * (2 * rows * stride + 3 * n + 3 * rows) + 1024, owner);
+        const alloc = heap.arena(8 * (2 * rows * stride + 2 * n + 2 * rows + T * (rows + 1) + T * stride) + 1024, owner);
         const r = seededRandom(rows * 100 + n);
         const M = filled(alloc, rows * stride, r);
         const gM = filled(alloc, rows * stride, r);
         const v = filled(alloc, rows, r);
         const out = filled(alloc, n, r);
         const d = filled(alloc, n, r);
-        const dv = [filled(alloc, rows, r), filled(alloc, rows, r), filled(alloc, rows, r)];
+        const V = filled(alloc, T * (rows + 1), r); // rows + 1 per step: a stride larger than rows
+        const D = filled(alloc, T * stride, r);
+        const dv = [filled(alloc, rows, r), filled(alloc, rows, r)];
         const before = dv.map((a) => Float64Array.from(a));
         const outBefore = Float64Array.from(out);
         const gMBefore = Float64Array.from(gM);
         const K = heap.kernels;
         K.mvacc(out.byteOffset, v.byteOffset, rows, M.byteOffset, stride, n);
-        for (const mode of [0, 1, 2]) K.mvback(d.byteOffset, v.byteOffset, rows, M.byteOffset, gM.byteOffset, stride, n, dv[mode].byteOffset, mode);
+        for (const accumulate of [0, 1]) K.mvdot(dv[accumulate].byteOffset, d.byteOffset, rows, M.byteOffset, stride, n, accumulate);
+        K.mtacc(gM.byteOffset, stride, V.byteOffset, rows + 1, rows, D.byteOffset, stride, n, T);
         // against a direct float64 computation
         for (let j = 0; j < n; j++) {
           let s = 0;
           for (let k = 0; k < rows; k++) s += v[k] * M[k * stride + j];
           expect(out[j]).toBeCloseTo(outBefore[j] + s, 12);
         }
-        for (let k = 0; k < rows; k++) for (let j = 0; j < n; j++) expect(gM[k * stride + j]).toBeCloseTo(gMBefore[k * stride + j] + 3 * v[k] * d[j], 12); // three mvback calls
-        for (let k = 0; k < rows; k++) for (let j = n; j < stride; j++) expect(gM[k * stride + j]).toBe(gMBefore[k * stride + j]); // outside the block: untouched
+        for (let k = 0; k < rows; k++) {
+          for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let t = 0; t < T; t++) s += V[t * (rows + 1) + k] * D[t * stride + j];
+            expect(gM[k * stride + j]).toBeCloseTo(gMBefore[k * stride + j] + s, 12);
+          }
+          for (let j = n; j < stride; j++) expect(gM[k * stride + j]).toBe(gMBefore[k * stride + j]); // outside the block: untouched
+        }
         for (let k = 0; k < rows; k++) {
           let s = 0;
           for (let j = 0; j < n; j++) s += M[k * stride + j] * d[j];
           expect(dv[0][k]).toBeCloseTo(s, 12);
           expect(dv[1][k]).toBeCloseTo(before[1][k] + s, 12);
-          expect(dv[2][k]).toBe(before[2][k]);
         }
         return [out, gM, ...dv].map((a) => Float64Array.from(a));
       });
-      results[0].forEach((a, i) => expect(relError(a, results[1][i])).toBeLessThan(1e-14));
+      // the JavaScript twins sum in the kernels' order: the same numbers, bit for bit
+      results[0].forEach((a, i) => expect(Array.from(a)).toEqual(Array.from(results[1][i])));
     });
   }
 
@@ -106,7 +116,7 @@ describe('engine kernels', () => {
     expect(Array.from(src.subarray(0, n - 1))).toEqual(Array.from(th.subarray(0, n - 1)));
   });
 
-  it('mvacc adds v·M to what is there (independent check)', () => {
+  it('mvacc adds v·M to what is there, mvdot gives M·d (independent check)', () => {
     const heap = new Heap();
     const alloc = heap.arena(1024, {});
     const M = alloc(6); // 2 × 3
@@ -117,12 +127,10 @@ describe('engine kernels', () => {
     out.set([0.5, 0.5, 0.5]);
     heap.kernels.mvacc(out.byteOffset, v.byteOffset, 2, M.byteOffset, 3, 3);
     expect(Array.from(out)).toEqual([6.5, 15.5, 24.5]);
-    const gM = alloc(6);
     const d = alloc(3);
     d.set([1, 0, 2]);
     const dv = alloc(2);
-    heap.kernels.mvback(d.byteOffset, v.byteOffset, 2, M.byteOffset, gM.byteOffset, 3, 3, dv.byteOffset, 0);
-    expect(Array.from(gM)).toEqual([10, 0, 20, -1, 0, -2]);
+    heap.kernels.mvdot(dv.byteOffset, d.byteOffset, 2, M.byteOffset, 3, 3, 0);
     expect(Array.from(dv)).toEqual([7, 16]);
   });
 });
