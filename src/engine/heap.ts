@@ -4,8 +4,9 @@
  * kernels.wat (SIMD, two float64 lanes) can run on them in place; the rest of the
  * elementwise work stays in JavaScript on Float64Array views of the same memory.
  *
- * The kernels are the products (mvacc, mvdot, mtacc) and the two transcendental activations
- * (activate: sigmoid, tanh, through a SIMD expm1), which dominate once the products are fast.
+ * The kernels are the products (mvacc, mvdot, mtacc), the two transcendental activations
+ * (activate: sigmoid, tanh, through a SIMD expm1), which dominate once the products are fast,
+ * and the LSTM cell's elementwise step and its backward (lstmStep, lstmBack).
  *
  * The memory is shared (a SharedArrayBuffer underneath) only so that growing it keeps
  * every existing view valid; nothing is shared between threads (each worker has its own).
@@ -30,6 +31,16 @@ export interface Kernels {
    * within about 7 ulp of the Math-based formulas.
    */
   activate(src: number, dst: number, n: number, kind: 0 | 1): void;
+  /**
+   * One LSTM step with sigmoid gates and tanh: g (4U pre-activations i, f, c̃, o) activated
+   * in place; c = f·cPrev + i·c̃, ac = tanh(c), h = o·ac.
+   */
+  lstmStep(g: number, cPrev: number, c: number, ac: number, h: number, U: number): void;
+  /**
+   * Its backward: dh = dhs + dhPrev; dcTot = dc + dh·o·(1 − ac²); writes dz (4U: i, f, c̃, o)
+   * and replaces dc with dcTot·f (see kernels.wat).
+   */
+  lstmBack(g: number, cPrev: number, ac: number, dhs: number, dhPrev: number, dc: number, dz: number, U: number): void;
 }
 
 /** Allocates a zeroed Float64Array of n values. */
@@ -74,6 +85,8 @@ function kernelModule(): object | null {
   }
   return wasmModule;
 }
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** The kernels in JavaScript over a float64 view of the whole memory (fallback and reference). */
 export function javascriptKernels(memory: () => Float64Array): Kernels {
@@ -121,7 +134,43 @@ export function javascriptKernels(memory: () => Float64Array): Kernels {
     activate(src, dst, n, kind) {
       const m = memory();
       if (kind === 1) for (let k = 0; k < n; k++) m[(dst >> 3) + k] = Math.tanh(m[(src >> 3) + k]);
-      else for (let k = 0; k < n; k++) m[(dst >> 3) + k] = 1 / (1 + Math.exp(-m[(src >> 3) + k]));
+      else for (let k = 0; k < n; k++) m[(dst >> 3) + k] = sigmoid(m[(src >> 3) + k]);
+    },
+    lstmStep(g, cPrev, c, ac, h, U) {
+      const m = memory();
+      const i0 = g >> 3;
+      const c0 = c >> 3;
+      const p0 = cPrev >> 3;
+      const a0 = ac >> 3;
+      const h0 = h >> 3;
+      for (let u = 0; u < U; u++) {
+        const i = (m[i0 + u] = sigmoid(m[i0 + u]));
+        const f = (m[i0 + U + u] = sigmoid(m[i0 + U + u]));
+        const cc = (m[i0 + 2 * U + u] = Math.tanh(m[i0 + 2 * U + u]));
+        const o = (m[i0 + 3 * U + u] = sigmoid(m[i0 + 3 * U + u]));
+        const cn = (m[c0 + u] = f * m[p0 + u] + i * cc);
+        const a = (m[a0 + u] = Math.tanh(cn));
+        m[h0 + u] = o * a;
+      }
+    },
+    lstmBack(g, cPrev, ac, dhs, dhPrev, dc, dz, U) {
+      const m = memory();
+      const z0 = dz >> 3;
+      const c0 = dc >> 3;
+      for (let u = 0; u < U; u++) {
+        const i = m[(g >> 3) + u];
+        const f = m[(g >> 3) + U + u];
+        const cc = m[(g >> 3) + 2 * U + u];
+        const o = m[(g >> 3) + 3 * U + u];
+        const a = m[(ac >> 3) + u];
+        const dh = m[(dhs >> 3) + u] + m[(dhPrev >> 3) + u];
+        const dt = m[c0 + u] + dh * o * (1 - a * a);
+        m[z0 + 3 * U + u] = dh * a * (o * (1 - o));
+        m[z0 + u] = dt * cc * (i * (1 - i));
+        m[z0 + U + u] = dt * m[(cPrev >> 3) + u] * (f * (1 - f));
+        m[z0 + 2 * U + u] = dt * i * (1 - cc * cc);
+        m[c0 + u] = dt * f;
+      }
     },
   };
 }

@@ -306,7 +306,7 @@
   ;; expm1, inline: a clamped to [−708, 709] (NaN stays NaN); a = m·ln2 + r with |r| ≤ ln2/2;
   ;; q = e^r − 1 by its Taylor series to r^13/13!; e = 2^m·q + (2^m − 1), exact in 2^m
   ;; and without cancellation near 0. Two values per step; an odd last value uses one lane.
-  (func (export "activate") (param $src i32) (param $dst i32) (param $n i32) (param $kind i32)
+  (func $activate (export "activate") (param $src i32) (param $dst i32) (param $n i32) (param $kind i32)
     (local $j i32) (local $x v128) (local $a v128) (local $m v128) (local $r v128) (local $p v128)
     (local $s v128) (local $e v128) (local $y v128) (local $tanh v128) (local $pair i32) (local $t v128)
     (local $r2 v128) (local $r4 v128) (local $q0 v128) (local $q1 v128) (local $q2 v128)
@@ -352,6 +352,100 @@
         (if (local.get $pair)
           (then (v128.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 3))) (local.get $y)))
           (else (v128.store64_lane 0 (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 3))) (local.get $y))))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $l))))
+
+  ;; lstmStep: one step of the LSTM cell with sigmoid gates and tanh (tfjs's defaults), U units.
+  ;; g holds the step's pre-activations [i f c̃ o] (4U values), activated in place; then
+  ;;   c = f·cPrev + i·c̃,  ac = tanh(c),  h = o·ac   (written to c, ac, h).
+  ;; Two values at a time; for an odd U the last pair's second lane is read (arrays are padded
+  ;; to pairs, so it exists) but never written ($mask keeps what is there).
+  (func (export "lstmStep") (param $g i32) (param $cPrev i32) (param $c i32) (param $ac i32) (param $h i32) (param $U i32)
+    (local $j i32) (local $ub i32) (local $pg i32) (local $off i32) (local $mask v128) (local $p i32)
+    (local.set $ub (i32.shl (local.get $U) (i32.const 3)))
+    (call $activate (local.get $g) (local.get $g) (i32.shl (local.get $U) (i32.const 1)) (i32.const 0))
+    (call $activate (i32.add (local.get $g) (i32.shl (local.get $ub) (i32.const 1))) (i32.add (local.get $g) (i32.shl (local.get $ub) (i32.const 1))) (local.get $U) (i32.const 1))
+    (call $activate (i32.add (local.get $g) (i32.mul (local.get $ub) (i32.const 3))) (i32.add (local.get $g) (i32.mul (local.get $ub) (i32.const 3))) (local.get $U) (i32.const 0))
+    ;; c = f·cPrev + i·c̃
+    (local.set $mask (v128.const i64x2 -1 -1))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $j) (local.get $U)))
+        (if (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $U)) (then (local.set $mask (v128.const i64x2 -1 0))))
+        (local.set $off (i32.shl (local.get $j) (i32.const 3)))
+        (local.set $pg (i32.add (local.get $g) (local.get $off)))
+        (local.set $p (i32.add (local.get $c) (local.get $off)))
+        (v128.store (local.get $p) (v128.bitselect (f64x2.add
+          (f64x2.mul (v128.load (i32.add (local.get $pg) (local.get $ub))) (v128.load (i32.add (local.get $cPrev) (local.get $off))))
+          (f64x2.mul (v128.load (local.get $pg)) (v128.load (i32.add (local.get $pg) (i32.shl (local.get $ub) (i32.const 1)))))) (v128.load (local.get $p)) (local.get $mask)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $l)))
+    (call $activate (local.get $c) (local.get $ac) (local.get $U) (i32.const 1))
+    ;; h = o·ac
+    (local.set $j (i32.const 0))
+    (local.set $mask (v128.const i64x2 -1 -1))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $j) (local.get $U)))
+        (if (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $U)) (then (local.set $mask (v128.const i64x2 -1 0))))
+        (local.set $off (i32.shl (local.get $j) (i32.const 3)))
+        (local.set $p (i32.add (local.get $h) (local.get $off)))
+        (v128.store (local.get $p) (v128.bitselect (f64x2.mul
+          (v128.load (i32.add (i32.add (local.get $g) (i32.mul (local.get $ub) (i32.const 3))) (local.get $off)))
+          (v128.load (i32.add (local.get $ac) (local.get $off)))) (v128.load (local.get $p)) (local.get $mask)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $l))))
+
+  ;; lstmBack: the backward of lstmStep at one step. g: the activated gates [i f c̃ o];
+  ;; cPrev: c_{t−1}; ac: tanh(c_t); dh = dhs + dhPrev (gradient w.r.t. h_t); dc: gradient
+  ;; w.r.t. c_t from the later steps, replaced by the one w.r.t. c_{t−1}. Writes dz [4U]:
+  ;;   dcTot = dc + dh·o·(1 − ac²);  dz_i = dcTot·c̃·i(1 − i),  dz_f = dcTot·cPrev·f(1 − f),
+  ;;   dz_c̃ = dcTot·i·(1 − c̃²),  dz_o = dh·ac·o(1 − o);  dc ← dcTot·f.
+  (func (export "lstmBack") (param $g i32) (param $cPrev i32) (param $ac i32) (param $dhs i32) (param $dhPrev i32)
+    (param $dc i32) (param $dz i32) (param $U i32)
+    (local $j i32) (local $off i32) (local $ub i32) (local $pg i32) (local $pd i32)
+    (local $i v128) (local $f v128) (local $cc v128) (local $o v128) (local $a v128) (local $dh v128) (local $dt v128)
+    (local $one v128) (local $mask v128) (local $q i32)
+    (local.set $ub (i32.shl (local.get $U) (i32.const 3)))
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (local.set $mask (v128.const i64x2 -1 -1))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $j) (local.get $U)))
+        (if (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $U)) (then (local.set $mask (v128.const i64x2 -1 0))))
+        (local.set $off (i32.shl (local.get $j) (i32.const 3)))
+        (local.set $pg (i32.add (local.get $g) (local.get $off)))
+        (local.set $pd (i32.add (local.get $dz) (local.get $off)))
+        (local.set $i (v128.load (local.get $pg)))
+        (local.set $f (v128.load (i32.add (local.get $pg) (local.get $ub))))
+        (local.set $cc (v128.load (i32.add (local.get $pg) (i32.shl (local.get $ub) (i32.const 1)))))
+        (local.set $o (v128.load (i32.add (local.get $pg) (i32.mul (local.get $ub) (i32.const 3)))))
+        (local.set $a (v128.load (i32.add (local.get $ac) (local.get $off))))
+        (local.set $dh (f64x2.add
+          (v128.load (i32.add (local.get $dhs) (local.get $off)))
+          (v128.load (i32.add (local.get $dhPrev) (local.get $off)))))
+        (local.set $dt (f64x2.add (v128.load (i32.add (local.get $dc) (local.get $off)))
+          (f64x2.mul (f64x2.mul (local.get $dh) (local.get $o)) (f64x2.sub (local.get $one) (f64x2.mul (local.get $a) (local.get $a))))))
+        (local.set $q (i32.add (local.get $pd) (i32.mul (local.get $ub) (i32.const 3))))
+        (v128.store (local.get $q) (v128.bitselect
+          (f64x2.mul (f64x2.mul (local.get $dh) (local.get $a)) (f64x2.mul (local.get $o) (f64x2.sub (local.get $one) (local.get $o))))
+          (v128.load (local.get $q)) (local.get $mask)))
+        (local.set $q (local.get $pd))
+        (v128.store (local.get $q) (v128.bitselect
+          (f64x2.mul (f64x2.mul (local.get $dt) (local.get $cc)) (f64x2.mul (local.get $i) (f64x2.sub (local.get $one) (local.get $i))))
+          (v128.load (local.get $q)) (local.get $mask)))
+        (local.set $q (i32.add (local.get $pd) (local.get $ub)))
+        (v128.store (local.get $q) (v128.bitselect
+          (f64x2.mul (f64x2.mul (local.get $dt) (v128.load (i32.add (local.get $cPrev) (local.get $off)))) (f64x2.mul (local.get $f) (f64x2.sub (local.get $one) (local.get $f))))
+          (v128.load (local.get $q)) (local.get $mask)))
+        (local.set $q (i32.add (local.get $pd) (i32.shl (local.get $ub) (i32.const 1))))
+        (v128.store (local.get $q) (v128.bitselect
+          (f64x2.mul (f64x2.mul (local.get $dt) (local.get $i)) (f64x2.sub (local.get $one) (f64x2.mul (local.get $cc) (local.get $cc))))
+          (v128.load (local.get $q)) (local.get $mask)))
+        (local.set $q (i32.add (local.get $dc) (local.get $off)))
+        (v128.store (local.get $q) (v128.bitselect
+          (f64x2.mul (local.get $dt) (local.get $f))
+          (v128.load (local.get $q)) (local.get $mask)))
         (local.set $j (i32.add (local.get $j) (i32.const 2)))
         (br $l))))
 )

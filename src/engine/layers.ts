@@ -263,7 +263,8 @@ abstract class RecurrentBase implements FusedLayer {
   private xin = new Float64Array(0); // the input copied into the heap when it lives elsewhere
   private ones = new Float64Array(0);
   private dhBuf = new Float64Array(0);
-  private dhPrevBuf = new Float64Array(0);
+  /** Gradient w.r.t. h_{t−1}, written by backStep(t) (and read by the step before). */
+  protected dhPrev = new Float64Array(0);
   // byte addresses for the kernels, computed once (byteOffset is slow on shared buffers)
   protected pW: number;
   protected pR: number;
@@ -277,7 +278,8 @@ abstract class RecurrentBase implements FusedLayer {
   private pXin = 0;
   private pDxs = 0;
   private pOnes = 0;
-  private pDhPrev = 0;
+  protected pDhs = 0;
+  protected pDhPrev = 0;
   constructor(readonly inSize: number, readonly units: number, readonly returnSequences: boolean, protected readonly G: number, protected readonly mem: LayerMemory) {
     this.K = mem.kernels;
     this.params = [param('kernel', inSize * G, true, mem.alloc), param('recurrent_kernel', units * G, true, mem.alloc), param('bias', G, false, mem.alloc)];
@@ -304,22 +306,31 @@ abstract class RecurrentBase implements FusedLayer {
       this.dhs = alloc(T * this.units);
       this.ones = alloc(T).fill(1);
       this.dhBuf = alloc(this.units);
-      this.dhPrevBuf = alloc(this.units);
+      this.dhPrev = alloc(this.units);
       this.pZs = addr(this.zs);
       this.pDzs = addr(this.dzs);
       this.pHs = addr(this.hs);
       this.pXin = addr(this.xin);
       this.pDxs = addr(this.dxs);
       this.pOnes = addr(this.ones);
-      this.pDhPrev = addr(this.dhPrevBuf);
+      this.pDhs = addr(this.dhs);
+      this.pDhPrev = addr(this.dhPrev);
       this.reserveInternals(T);
     }
   }
   protected abstract reserveInternals(T: number): void;
   /** Completes zs row t with the recurrent part, activates it and writes hs row t+1. */
   protected abstract step(t: number): void;
-  /** Writes dzs row t from dh (gradient w.r.t. h_t) and writes dhPrev (w.r.t. h_{t−1}). */
-  protected abstract backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void;
+  /** Writes dzs row t from the gradient w.r.t. h_t (see dhAt) and writes dhPrev (w.r.t. h_{t−1}). */
+  protected abstract backStep(t: number): void;
+
+  /** The gradient w.r.t. h_t: from the layer's output at t plus from step t + 1 (dhPrev). */
+  protected dhAt(t: number): Float64Array {
+    const U = this.units;
+    const dh = this.dhBuf;
+    for (let u = 0; u < U; u++) dh[u] = this.dhs[t * U + u] + this.dhPrev[u];
+    return dh;
+  }
 
   forward(x: Float64Array, T: number): Float64Array {
     const G = this.G;
@@ -347,13 +358,8 @@ abstract class RecurrentBase implements FusedLayer {
       for (let u = 0; u < U; u++) dhs[(T - 1) * U + u] = dy[u];
     }
     this.resetBackState();
-    const dh = this.dhBuf;
-    const dhPrev = this.dhPrevBuf;
-    for (let u = 0; u < U; u++) dhPrev[u] = 0;
-    for (let t = T - 1; t >= 0; t--) {
-      for (let u = 0; u < U; u++) dh[u] = dhs[t * U + u] + dhPrev[u];
-      this.backStep(t, dh, dhPrev);
-    }
+    for (let u = 0; u < U; u++) this.dhPrev[u] = 0;
+    for (let t = T - 1; t >= 0; t--) this.backStep(t);
     // the weight gradients over the whole sequence: gR (recurrentGradients), gb += Σ_t dz_t,
     // gW += Σ_t x_tᵀ·dz_t; and the input's gradient dx_t = dz_t·Wᵀ
     this.recurrentGradients(T);
@@ -401,10 +407,11 @@ export class ElmanLayer extends RecurrentBase {
     this.addRecurrent(t, 0, U);
     this.activate(this.act, this.zs, this.pZs, t * U, this.hs, this.pHs, (t + 1) * U, U);
   }
-  protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
+  protected backStep(t: number): void {
     const U = this.units;
     const o = t * U;
     const dzs = this.dzs;
+    const dh = this.dhAt(t);
     derivativeInto(this.act, this.hs, o + U, dzs, o, U);
     for (let u = 0; u < U; u++) dzs[o + u] *= dh[u];
     this.backRecurrent(t, 0, U, 0);
@@ -420,8 +427,12 @@ export class LSTMLayer extends RecurrentBase {
   private dc = new Float64Array(0);
   private pCs = 0;
   private pAcs = 0;
+  private pDc = 0;
+  /** tfjs's default activations (sigmoid gates, tanh): the whole cell runs in the kernels. */
+  private readonly fused: boolean;
   constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation, mem: LayerMemory) {
     super(inSize, units, returnSequences, 4 * units, mem);
+    this.fused = rec === 'sigmoid' && act === 'tanh';
   }
   protected reserveInternals(T: number): void {
     const alloc = this.mem.alloc;
@@ -432,6 +443,7 @@ export class LSTMLayer extends RecurrentBase {
     this.dc = alloc(this.units);
     this.pCs = addr(this.cs);
     this.pAcs = addr(this.acs);
+    this.pDc = addr(this.dc);
   }
   protected resetState(): void {
     for (let u = 0; u < this.units; u++) this.cs[u] = 0;
@@ -446,6 +458,10 @@ export class LSTMLayer extends RecurrentBase {
     const g = this.zs;
     const cs = this.cs;
     this.addRecurrent(t, 0, 4 * U);
+    if (this.fused) {
+      this.K.lstmStep(this.pZs + 8 * go, this.pCs + 8 * hp, this.pCs + 8 * (hp + U), this.pAcs + 8 * (hp + U), this.pHs + 8 * (hp + U), U);
+      return;
+    }
     const pg = this.pZs;
     this.activate(this.rec, g, pg, go, g, pg, go, 2 * U);
     this.activate(this.act, g, pg, go + 2 * U, g, pg, go + 2 * U, U);
@@ -454,10 +470,16 @@ export class LSTMLayer extends RecurrentBase {
     this.activate(this.act, cs, this.pCs, hp + U, this.acs, this.pAcs, hp + U, U);
     for (let u = 0; u < U; u++) this.hs[hp + U + u] = g[go + 3 * U + u] * this.acs[hp + U + u];
   }
-  protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
+  protected backStep(t: number): void {
     const U = this.units;
     const hp = t * U;
     const go = t * this.G;
+    if (this.fused) {
+      this.K.lstmBack(this.pZs + 8 * go, this.pCs + 8 * hp, this.pAcs + 8 * (hp + U), this.pDhs + 8 * hp, this.pDhPrev, this.pDc, this.pDzs + 8 * go, U);
+      this.backRecurrent(t, 0, 4 * U, 0);
+      return;
+    }
+    const dh = this.dhAt(t);
     const g = this.zs;
     const dg = this.dg;
     const dac = this.dac;
@@ -524,9 +546,11 @@ export class GRULayer extends RecurrentBase {
       this.hs[hp + U + u] = zu * this.hs[hp + u] + (1 - zu) * g[go + 2 * U + u];
     }
   }
-  protected backStep(t: number, dh: Float64Array, dhPrev: Float64Array): void {
+  protected backStep(t: number): void {
     const U = this.units;
     const G = this.G;
+    const dh = this.dhAt(t);
+    const dhPrev = this.dhPrev;
     const hp = t * U;
     const go = t * G;
     const g = this.zs;
