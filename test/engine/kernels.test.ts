@@ -132,7 +132,87 @@ describe('engine kernels', () => {
     const dv = alloc(2);
     heap.kernels.mvdot(dv.byteOffset, d.byteOffset, 2, M.byteOffset, 3, 3, 0);
     expect(Array.from(dv)).toEqual([7, 16]);
+    const gM = alloc(6); // += Vᵀ·D over T = 2 steps, V 2 × 2 (stride 2), D 2 × 3
+    gM.set([1, 1, 1, 1, 1, 1]);
+    const V = alloc(4);
+    V.set([1, 2, 3, 4]);
+    const D = alloc(6);
+    D.set([1, 0, -1, 2, 1, 0]);
+    heap.kernels.mtacc(gM.byteOffset, 3, V.byteOffset, 2, 2, D.byteOffset, 3, 3, 2);
+    expect(Array.from(gM)).toEqual([1 + 1 + 6, 1 + 0 + 3, 1 - 1 + 0, 1 + 2 + 8, 1 + 0 + 4, 1 - 2 + 0]);
   });
+
+  // even and odd unit counts (the odd one ends in a half-filled vector), and a single unit
+  for (const U of [16, 5, 1]) {
+    it(`lstmStep / lstmBack (U ${U}): WebAssembly and JavaScript = the LSTM cell's formulas in float64`, () => {
+      const sig = (x: number) => 1 / (1 + Math.exp(-x));
+      const r = seededRandom(31 + U);
+      const z = Array.from({ length: 4 * U }, () => (r() * 2 - 1) * 4);
+      const cPrev = Array.from({ length: U }, () => r() * 2 - 1);
+      const dhs = Array.from({ length: U }, () => r() * 2 - 1);
+      const dhPrev = Array.from({ length: U }, () => r() * 2 - 1);
+      const dcNext = Array.from({ length: U }, () => r() * 2 - 1);
+      // the cell written out, unit by unit
+      const want = { g: [] as number[], c: [] as number[], ac: [] as number[], h: [] as number[], dz: new Array<number>(4 * U), dc: [] as number[] };
+      for (let u = 0; u < U; u++) {
+        const [i, f, cc, o] = [sig(z[u]), sig(z[U + u]), Math.tanh(z[2 * U + u]), sig(z[3 * U + u])];
+        const c = f * cPrev[u] + i * cc;
+        const a = Math.tanh(c);
+        want.c.push(c);
+        want.ac.push(a);
+        want.h.push(o * a);
+        const dh = dhs[u] + dhPrev[u];
+        const dcTot = dcNext[u] + dh * o * (1 - a * a); // through h = o·tanh(c), and from step t + 1
+        want.dz[u] = dcTot * cc * i * (1 - i);
+        want.dz[U + u] = dcTot * cPrev[u] * f * (1 - f);
+        want.dz[2 * U + u] = dcTot * i * (1 - cc * cc);
+        want.dz[3 * U + u] = dh * a * o * (1 - o);
+        want.dc.push(dcTot * f);
+      }
+      for (let u = 0; u < U; u++) want.g.push(sig(z[u]));
+      for (let u = 0; u < U; u++) want.g.push(sig(z[U + u]));
+      for (let u = 0; u < U; u++) want.g.push(Math.tanh(z[2 * U + u]));
+      for (let u = 0; u < U; u++) want.g.push(sig(z[3 * U + u]));
+      const close = (got: ArrayLike<number>, exp: number[]) => exp.forEach((e, k) => expect(Math.abs(got[k] - e)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(e))));
+      const results = [true, false].map((wasm) => {
+        const heap = new Heap(wasm);
+        const alloc = heap.arena(8 * 20 * (U + 2) + 1024, {});
+        const arr = (values: number[]) => {
+          const a = alloc(values.length + 1); // one value past the end: must stay untouched
+          a.set(values);
+          a[values.length] = 12345;
+          return a;
+        };
+        const zeros = (n: number) => new Array<number>(n).fill(0);
+        const [g, cp, c, ac, h, dh1, dh2, dc, dz] = [z, cPrev, zeros(U), zeros(U), zeros(U), dhs, dhPrev, dcNext, zeros(4 * U)].map(arr);
+        heap.kernels.lstmStep(g.byteOffset, cp.byteOffset, c.byteOffset, ac.byteOffset, h.byteOffset, U);
+        close(g, want.g);
+        close(c, want.c);
+        close(ac, want.ac);
+        close(h, want.h);
+        heap.kernels.lstmBack(g.byteOffset, cp.byteOffset, ac.byteOffset, dh1.byteOffset, dh2.byteOffset, dc.byteOffset, dz.byteOffset, U);
+        close(dz, want.dz);
+        close(dc, want.dc);
+        for (const a of [g, c, ac, h, dc]) expect(a[a.length - 1]).toBe(12345);
+        expect(dz[4 * U]).toBe(12345);
+        return { g, ac, dz, dc };
+      });
+      // from the same activations, the backward step is the same arithmetic: bit for bit
+      const [w, js] = results;
+      const heap = new Heap(false);
+      const alloc = heap.arena(8 * 12 * (U + 2) + 1024, {});
+      const copy = (a: Float64Array) => {
+        const b = alloc(a.length);
+        b.set(a);
+        return b;
+      };
+      const [g, cp, ac, dh1, dh2, dz] = [w.g, Float64Array.from([...cPrev, 0]), w.ac, Float64Array.from([...dhs, 0]), Float64Array.from([...dhPrev, 0]), js.dz].map(copy);
+      const dc = copy(Float64Array.from([...dcNext, 0]));
+      heap.kernels.lstmBack(g.byteOffset, cp.byteOffset, ac.byteOffset, dh1.byteOffset, dh2.byteOffset, dc.byteOffset, dz.byteOffset, U);
+      expect(Array.from(dz.subarray(0, 4 * U))).toEqual(Array.from(w.dz.subarray(0, 4 * U)));
+      expect(Array.from(dc.subarray(0, U))).toEqual(Array.from(w.dc.subarray(0, U)));
+    });
+  }
 });
 
 describe('engine heap', () => {
