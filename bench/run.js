@@ -10,6 +10,7 @@ const { spawnSync } = require('child_process');
 const L = require('../dist');
 
 const quick = process.argv.includes('--quick');
+const jenaOnly = process.argv.includes('--jena'); // only the Jena-shape rounds
 const cells = ['elman', 'jordan', 'lstm', 'gru'];
 const batchSizes = [1, 16, 256];
 
@@ -64,7 +65,7 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   const set = data(windows, 20, 1, 7);
   const rows = [];
   const torchCases = [];
-  for (const kind of cells) {
+  for (const kind of jenaOnly ? [] : cells) {
     for (const batch of batchSizes) {
       const fast = await timeEpoch('fast', kind, set, [5, 5], batch, quick ? 20 : 0);
       const tfjs = await timeEpoch('tfjs', kind, set, [5, 5], batch, batch === 1 ? (quick ? 10 : 60) : batch === 16 ? (quick ? 5 : 30) : (quick ? 1 : 6));
@@ -73,31 +74,46 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
       process.stdout.write('.');
     }
   }
-  // Jena shape: LSTM 16, 14 features, 120 steps, batch 256, a few hundred generated batches.
-  const jenaBatches = quick ? 2 : 20;
-  const jena = data(256 * jenaBatches, 120, 14, 3);
-  const jenaFast = (await timeEpoch('fast', 'lstm', jena, [16], 256, jenaBatches)) / jenaBatches; // seconds per batch
-  rows.push({ config: 'Jena (LSTM 16, 120×14, b256) s/batch', cell: 'lstm', batch: 256, fast: jenaFast, tfjs: (await timeEpoch('tfjs', 'lstm', jena, [16], 256, 1)) / jenaBatches });
-  torchCases.push({ cell: 'lstm', batch: 256, windows: 256 * jenaBatches, steps: 120, features: 14, units: [16], batches: jenaBatches });
   console.log();
   // PyTorch at its best here: one thread and every core are both timed, the faster one counts
   // (for small networks its own threading often costs more than it gives).
   const cores = os.cpus().length;
-  const torchRuns = [...new Set([1, cores])].map((threads) => ({ threads, ...torchTimes(torchCases, threads) }));
-  const timed = torchRuns.filter((t) => t.seconds);
-  const torch = timed.length
-    ? { torch: timed[0].torch, seconds: torchCases.map((_, i) => Math.min(...timed.map((t) => t.seconds[i]))) }
-    : torchRuns[0];
+  const torchBest = (cases) => {
+    const runs = [...new Set([1, cores])].map((threads) => ({ threads, ...torchTimes(cases, threads) }));
+    const timed = runs.filter((t) => t.seconds);
+    const best = timed.length ? { torch: timed[0].torch, seconds: cases.map((_, i) => Math.min(...timed.map((t) => t.seconds[i]))) } : runs[0];
+    return { ...best, timed };
+  };
+  const torch = torchBest(torchCases);
   rows.forEach((r, i) => {
-    const per = i === rows.length - 1 ? jenaBatches : 1; // the Jena row is per batch
-    r.torch = torch.seconds ? torch.seconds[i] / per : undefined;
-    for (const t of timed) r[`torch${t.threads}thread${t.threads > 1 ? 's' : ''}`] = t.seconds[i] / per;
+    r.torch = torch.seconds?.[i];
+    for (const t of torch.timed) r[`torch${t.threads}thread${t.threads > 1 ? 's' : ''}`] = t.seconds[i];
   });
+  // Jena shape: LSTM 16, 14 features, 120 steps, batch 256, generated batches. The engine and
+  // PyTorch take turns, three rounds, so that both see the same machine (a shared machine's
+  // speed drifts over minutes); the medians of the rounds count. Seconds per batch.
+  const jenaBatches = quick ? 2 : 20;
+  const jena = data(256 * jenaBatches, 120, 14, 3);
+  const jenaCase = [{ cell: 'lstm', batch: 256, windows: 256 * jenaBatches, steps: 120, features: 14, units: [16], batches: jenaBatches }];
+  const rounds = { fast: [], torch: [], torch1thread: [], [`torch${cores}threads`]: [] };
+  for (let round = 0; round < (quick ? 1 : 3); round++) {
+    rounds.fast.push((await timeEpoch('fast', 'lstm', jena, [16], 256, jenaBatches)) / jenaBatches);
+    const t = torchBest(jenaCase);
+    if (t.seconds) rounds.torch.push(t.seconds[0] / jenaBatches);
+    for (const r of t.timed) rounds[`torch${r.threads}thread${r.threads > 1 ? 's' : ''}`]?.push(r.seconds[0] / jenaBatches);
+    process.stdout.write('.');
+  }
+  const jenaRow = { config: 'Jena (LSTM 16, 120×14, b256) s/batch', cell: 'lstm', batch: 256, tfjs: (await timeEpoch('tfjs', 'lstm', jena, [16], 256, 1)) / jenaBatches, rounds };
+  for (const [k, v] of Object.entries(rounds)) if (v.length) jenaRow[k] = median(v);
+  rows.push(jenaRow);
+  console.log();
   console.log(`backend: ${backend} · engine: up to ${Number(process.env.RNN_ENGINE_THREADS) || os.cpus().length} threads for large batches · torch: ${torch.torch ?? torch.skipped} (the faster of 1 and ${cores} threads per row)\n`);
   console.log('config                                 cell    batch   engine s   tfjs s     torch s    engine vs tfjs  engine vs torch');
   for (const r of rows) {
     console.log(`${r.config.padEnd(38)} ${r.cell.padEnd(7)} ${String(r.batch).padStart(5)}   ${fmt(r.fast).padEnd(10)} ${fmt(r.tfjs).padEnd(10)} ${fmt(r.torch).padEnd(10)} ${ratio(r.fast, r.tfjs).padStart(14)}  ${ratio(r.fast, r.torch).padStart(15)}`);
   }
+  const fmtRounds = (v) => v.map((x) => x.toFixed(4)).join(' / ');
+  console.log(`\nJena rounds (s/batch, engine and PyTorch taking turns): engine ${fmtRounds(rounds.fast)} · PyTorch best ${fmtRounds(rounds.torch)}`);
   const practice = rows.filter((r) => r.batch === 1 && r.config.startsWith('seed 000')).reduce((s, r) => s + r.fast * 200, 0);
   console.log(`\nseed-000 practice (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`);
   const file = path.join(__dirname, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);

@@ -3,17 +3,9 @@
  * computes loss, metric sums and gradients for the part of a batch it is sent.
  */
 import { parentPort } from 'worker_threads';
-import type { LossName } from '../types';
 import { FusedCore, NetworkSpec } from './network';
+import type { Job, Reply } from './parallel';
 
-interface Job {
-  params: Float64Array;
-  x: Float64Array;
-  y: Float64Array;
-  n: number;
-  loss: LossName;
-  grads: boolean;
-}
 
 let core: FusedCore | undefined;
 
@@ -28,5 +20,7 @@ parentPort?.on('message', (msg: { spec?: NetworkSpec; job?: Job }) => {
   const sums = { mse: 0, mae: 0 };
   const value = core!.batchLoss(job.x, job.y, job.n, job.loss, 0, job.grads, sums);
   const grads = job.grads ? core!.flatten('grad') : undefined;
-  parentPort!.postMessage({ value, sums, grads }, grads ? [grads.buffer] : []);
+  // the part's buffers go back with the answer, for the next batch
+  const reply: Reply = { value, sums, grads, x: new Float64Array(job.x.buffer), y: new Float64Array(job.y.buffer) };
+  parentPort!.postMessage(reply, [reply.x.buffer, reply.y.buffer, ...(grads ? [grads.buffer] : [])]);
 });
