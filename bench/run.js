@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: seconds per epoch of the fused engine, tfjs (active backend) and PyTorch,
 // measured side by side in one run on the same seeded shapes. Prints a table with ratios and
-// writes bench/results/<timestamp>.json. `--quick` for a smoke run. Not part of `npm test`.
+// writes bench/results/<timestamp>.json. `--quick` for a smoke run, `--jena` for the Jena-shape
+// rounds alone. Not part of `npm test`.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -90,13 +91,14 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
     for (const t of torch.timed) r[`torch${t.threads}thread${t.threads > 1 ? 's' : ''}`] = t.seconds[i];
   });
   // Jena shape: LSTM 16, 14 features, 120 steps, batch 256, generated batches. The engine and
-  // PyTorch take turns, three rounds, so that both see the same machine (a shared machine's
-  // speed drifts over minutes); the medians of the rounds count. Seconds per batch.
+  // PyTorch take turns, five rounds, so that both see the same machine (a shared machine's
+  // speed drifts over minutes); the medians of the rounds count, and each round's own ratio
+  // is printed (both sides of a round saw about the same machine). Seconds per batch.
   const jenaBatches = quick ? 2 : 20;
   const jena = data(256 * jenaBatches, 120, 14, 3);
   const jenaCase = [{ cell: 'lstm', batch: 256, windows: 256 * jenaBatches, steps: 120, features: 14, units: [16], batches: jenaBatches }];
   const rounds = { fast: [], torch: [], torch1thread: [], [`torch${cores}threads`]: [] };
-  for (let round = 0; round < (quick ? 1 : 3); round++) {
+  for (let round = 0; round < (quick ? 1 : 5); round++) {
     rounds.fast.push((await timeEpoch('fast', 'lstm', jena, [16], 256, jenaBatches)) / jenaBatches);
     const t = torchBest(jenaCase);
     if (t.seconds) rounds.torch.push(t.seconds[0] / jenaBatches);
@@ -114,6 +116,10 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   }
   const fmtRounds = (v) => v.map((x) => x.toFixed(4)).join(' / ');
   console.log(`\nJena rounds (s/batch, engine and PyTorch taking turns): engine ${fmtRounds(rounds.fast)} · PyTorch best ${fmtRounds(rounds.torch)}`);
+  if (rounds.torch.length) {
+    jenaRow.roundRatios = rounds.fast.map((f, i) => rounds.torch[i] / f);
+    console.log(`engine vs PyTorch per round: ${jenaRow.roundRatios.map((v) => v.toFixed(2) + '×').join(' / ')} (median ${median(jenaRow.roundRatios).toFixed(2)}×)`);
+  }
   const practice = rows.filter((r) => r.batch === 1 && r.config.startsWith('seed 000')).reduce((s, r) => s + r.fast * 200, 0);
   console.log(`\nseed-000 practice (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`);
   const file = path.join(__dirname, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
