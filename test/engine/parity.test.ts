@@ -3,7 +3,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, engineGradients, FusedNetwork, FusedOptimizer, fitTfjs, fitFast, initBackend, predictFast, tf } from '../../src';
-import type { ModelKind, OptimizerName, WindowSet } from '../../src';
+import type { ModelKind, ModelOptions, OptimizerName, WindowSet } from '../../src';
 import { perturbedModel, relError, smallData } from '../support/models';
 
 beforeAll(async () => {
@@ -44,27 +44,45 @@ function finiteDifferenceError(net: FusedNetwork, data: WindowSet, grads: Float6
   return Math.sqrt(num / den);
 }
 
+/** Forward = tfjs predict, gradients = tfjs gradients and = central differences in float64. */
+function expectParity(model: tfTypes.LayersModel, data: WindowSet): void {
+  const ref = tf.tidy(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
+  expect(relError(predictFast(model, data.x), ref)).toBeLessThan(1e-5);
+  const mine = engineGradients(model, data);
+  const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
+  expect(Math.abs(mine.loss - theirs.loss) / theirs.loss).toBeLessThan(1e-5);
+  mine.grads.forEach((g, k) => expect(relError(g, theirs.grads[k])).toBeLessThan(1e-4));
+  expect(finiteDifferenceError(mine.network, data, mine.grads, 1e-5)).toBeLessThan(1e-6);
+}
+
 describe.each(kinds)('%s engine vs tfjs and finite differences', (kind) => {
   for (const units of stacks) {
     for (const batch of batches) {
       it(`${units.length} layer(s), batch ${batch}`, () => {
-        const steps = 6;
-        const features = 2;
-        const model = perturbedModel(kind, units, steps, features);
-        const data = smallData(batch, steps, features);
-        // forward
-        const ref = tf.tidy(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
-        expect(relError(predictFast(model, data.x), ref)).toBeLessThan(1e-5);
-        // gradients vs tfjs
-        const mine = engineGradients(model, data);
-        const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
-        expect(Math.abs(mine.loss - theirs.loss) / theirs.loss).toBeLessThan(1e-5);
-        mine.grads.forEach((g, k) => expect(relError(g, theirs.grads[k])).toBeLessThan(1e-4));
-        // gradients vs central differences, all in float64
-        expect(finiteDifferenceError(mine.network, data, mine.grads, 1e-5)).toBeLessThan(1e-6);
+        const model = perturbedModel(kind, units, 6, 2);
+        expectParity(model, smallData(batch, 6, 2));
         model.dispose();
       });
     }
+  }
+});
+
+// Other activations take the cells' general paths (the LSTM's fused kernels serve only
+// sigmoid gates with tanh).
+describe('other activations vs tfjs and finite differences', () => {
+  const cases: Array<[ModelKind, Partial<ModelOptions>]> = [
+    ['lstm', { recurrentActivation: 'hardSigmoid' }],
+    ['lstm', { activation: 'relu' }],
+    ['gru', { recurrentActivation: 'hardSigmoid', activation: 'relu' }],
+    ['elman', { activation: 'sigmoid' }],
+    ['elman', { activation: 'linear' }],
+  ];
+  for (const [kind, options] of cases) {
+    it(`${kind} ${JSON.stringify(options)}, two layers, batch 3`, () => {
+      const model = perturbedModel(kind, [4, 3], 6, 2, 3, options);
+      expectParity(model, smallData(3, 6, 2));
+      model.dispose();
+    });
   }
 });
 

@@ -1,5 +1,5 @@
 import { buildModel, tf } from '../../src';
-import type { ModelKind, WindowSet } from '../../src';
+import type { ModelKind, ModelOptions, WindowSet } from '../../src';
 
 /** A small seeded data set of `n` windows, `steps` × `features`, with one target each. */
 export function smallData(n: number, steps: number, features: number, seed = 1): WindowSet {
@@ -9,8 +9,8 @@ export function smallData(n: number, steps: number, features: number, seed = 1):
 }
 
 /** A model whose biases are non-zero too (so their gradients are exercised). */
-export function perturbedModel(kind: ModelKind, units: number[], steps: number, features: number, seed = 3) {
-  const model = buildModel(kind, { steps, features, units, seed });
+export function perturbedModel(kind: ModelKind, units: number[], steps: number, features: number, seed = 3, options: Partial<ModelOptions> = {}) {
+  const model = buildModel(kind, { steps, features, units, seed, ...options });
   let k = 0;
   for (const layer of model.layers) {
     const ws = layer.getWeights();
