@@ -44,7 +44,17 @@ export interface WindowBatches {
    * y `[n, outputs]`; n = batchSize except possibly for the last batch. When the source
    * shuffles, the order depends on `epoch` (seeded), so every epoch sees a new order.
    */
-  batch(index: number, epoch?: number): WindowSet & { y: Array2D };
+  batch(index: number, epoch?: number, into?: BatchBuffers): WindowSet & { y: Array2D };
+}
+
+/**
+ * Buffers a lazy source may fill instead of allocating new arrays for every batch (the fast
+ * engine passes them: a new 3 MB array per Jena batch costs more than filling it). The batch
+ * is then views of them, valid until they are filled again.
+ */
+export interface BatchBuffers {
+  x: Float64Array;
+  y: Float64Array;
 }
 
 /** Training or validation data: materialised windows or a lazy batch source. */

@@ -1,4 +1,4 @@
-import type { Array2D, Array3D, WindowBatches, WindowSet } from '../types';
+import type { Array2D, Array3D, BatchBuffers, WindowBatches, WindowSet } from '../types';
 import { seededRandom as rng } from '../runtime/random';
 import { checkFinite, checkPositiveInt } from './checks';
 
@@ -97,16 +97,19 @@ export function timeseriesDatasetFromArray(
     }
     return order;
   };
-  const fill = (windowIds: ArrayLike<number>): WindowSet & { y: Array2D } => {
+  const fill = (windowIds: ArrayLike<number>, into?: BatchBuffers): WindowSet & { y: Array2D } => {
     const n = windowIds.length;
-    const x = new Float64Array(n * sequenceLength * features);
-    const y = new Float64Array(n * outputs);
+    const xn = n * sequenceLength * features;
+    const reuse = into !== undefined && into.x.length >= xn && into.y.length >= n * outputs;
+    const x = reuse ? into.x.subarray(0, xn) : new Float64Array(xn);
+    const y = reuse ? into.y.subarray(0, n * outputs) : new Float64Array(n * outputs);
+    const src = d.data;
     for (let b = 0; b < n; b++) {
       const s = starts[windowIds[b]];
       for (let j = 0; j < sequenceLength; j++) {
-        const src = (s + j * samplingRate) * features;
-        const dst = (b * sequenceLength + j) * features;
-        for (let f = 0; f < features; f++) x[dst + f] = d.data[src + f];
+        const from = (s + j * samplingRate) * features;
+        const to = (b * sequenceLength + j) * features;
+        for (let f = 0; f < features; f++) x[to + f] = src[from + f];
       }
       if (t) for (let o = 0; o < outputs; o++) y[b * outputs + o] = t.data[s * outputs + o];
     }
@@ -120,14 +123,14 @@ export function timeseriesDatasetFromArray(
     features,
     outputs,
     starts,
-    batch(index: number, epoch = 0) {
+    batch(index: number, epoch = 0, into?: BatchBuffers) {
       if (!Number.isInteger(index) || index < 0 || index >= numBatches) throw new Error(`batch: index ${index} is outside 0…${numBatches - 1}.`);
       const from = index * batchSize;
       const to = Math.min(numWindows, from + batchSize);
       const perm = orderFor(epoch);
       const ids = new Int32Array(to - from);
       for (let i = from; i < to; i++) ids[i - from] = perm ? perm[i] : i;
-      return fill(ids);
+      return fill(ids, into);
     },
     materialize() {
       const ids = new Int32Array(numWindows);
@@ -214,8 +217,10 @@ export function* epochBatches(
   const epoch = options.epoch ?? 0;
   if (typeof (data as WindowBatches).batch === 'function') {
     const src = data as WindowBatches;
+    // one pair of buffers for the whole epoch (each batch is used before the next is made)
+    const into = { x: new Float64Array(src.batchSize * src.sequenceLength * src.features), y: new Float64Array(src.batchSize * src.outputs) };
     for (let b = 0; b < src.numBatches; b++) {
-      const { x, y } = src.batch(b, epoch);
+      const { x, y } = src.batch(b, epoch, into);
       yield { x: x.data, y: y.data, n: x.shape[0] };
     }
     return;

@@ -60,6 +60,27 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
     expect(firsts(1)).not.toEqual(e0);
   });
 
+  it('fills given buffers instead of new arrays when they are large enough (same windows)', () => {
+    const data = { data: Float64Array.from({ length: 60 }, (_, i) => i), shape: [30, 2] as [number, number] };
+    const targets = Float64Array.from({ length: 30 }, (_, i) => 100 + i);
+    const ds = timeseriesDatasetFromArray(data, targets, { sequenceLength: 4, samplingRate: 2, batchSize: 5, shuffle: true, seed: 1 });
+    const into = { x: new Float64Array(5 * 4 * 2), y: new Float64Array(5) };
+    for (let b = 0; b < ds.numBatches; b++) {
+      const fresh = ds.batch(b, 2);
+      const filled = ds.batch(b, 2, into);
+      expect(filled.x.data.buffer).toBe(into.x.buffer);
+      expect(filled.y.data.buffer).toBe(into.y.buffer);
+      expect(filled.x.shape).toEqual(fresh.x.shape);
+      expect(Array.from(filled.x.data)).toEqual(Array.from(fresh.x.data));
+      expect(Array.from(filled.y.data)).toEqual(Array.from(fresh.y.data));
+    }
+    // too small: new arrays, the buffers untouched
+    const small = { x: new Float64Array(3), y: new Float64Array(1) };
+    const b0 = ds.batch(0, 0, small);
+    expect(b0.x.data.buffer).not.toBe(small.x.buffer);
+    expect(Array.from(small.x)).toEqual([0, 0, 0]);
+  });
+
   it('rejects windows longer than the data, naming the arguments', () => {
     expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 5 })).toThrow(/too few for windows of sequenceLength 5/);
     expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 0 })).toThrow(/sequenceLength: 0/);
