@@ -197,7 +197,7 @@ export class DenseLayer implements FusedLayer {
     const b = this.params[1].value;
     const y = this.y;
     for (let t = 0; t < T; t++) {
-      for (let o = 0; o < O; o++) y[t * O + o] = b[o];
+      y.set(b, t * O);
       this.K.mvacc(this.pY + 8 * t * O, this.pX + 8 * t * I, I, this.pW, O, O);
       activateInto(this.act, y, t * O, y, t * O, O);
     }
@@ -338,7 +338,7 @@ abstract class RecurrentBase implements FusedLayer {
     this.pX = inputAddress(this.mem, x, T * I, this.xin, this.pXin);
     const b = this.params[2].value;
     const zs = this.zs;
-    for (let t = 0; t < T; t++) for (let j = 0; j < G; j++) zs[t * G + j] = b[j];
+    for (let t = 0; t < T; t++) zs.set(b, t * G);
     for (let t = 0; t < T; t++) this.K.mvacc(this.pZs + 8 * t * G, this.pX + 8 * t * I, I, this.pW, G, G);
     for (let u = 0; u < this.units; u++) this.hs[u] = 0;
     this.resetState();
