@@ -14,8 +14,17 @@ const kinds: ModelKind[] = ['elman', 'jordan', 'lstm', 'gru'];
 const stacks = [[4], [4, 3]];
 const batches = [1, 5];
 
+/** fn's plain result, the tensors it made freed (tf.tidy itself only returns tensors). */
+function tidyRead<T>(fn: () => T): T {
+  let out: T | undefined;
+  tf.tidy(() => {
+    out = fn();
+  });
+  return out as T;
+}
+
 function tfjsGradients(model: tfTypes.LayersModel, x: Float64Array, y: Float64Array, shape: [number, number, number]) {
-  return tf.tidy(() => {
+  return tidyRead(() => {
     const xt = tf.tensor3d(Float32Array.from(x), shape);
     const yt = tf.tensor2d(Float32Array.from(y), [shape[0], 1]);
     const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
@@ -46,7 +55,7 @@ function finiteDifferenceError(net: FusedNetwork, data: WindowSet, grads: Float6
 
 /** Forward = tfjs predict, gradients = tfjs gradients and = central differences in float64. */
 function expectParity(model: tfTypes.LayersModel, data: WindowSet): void {
-  const ref = tf.tidy(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
+  const ref = tidyRead(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
   expect(relError(predictFast(model, data.x), ref)).toBeLessThan(1e-5);
   const mine = engineGradients(model, data);
   const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
@@ -104,7 +113,7 @@ describe('dense models and dense heads (products in the kernels)', () => {
   it.each(cases)('%s: forward, gradients vs tfjs and central differences', (_name, make) => {
     const model = make();
     const data = smallData(4, 6, 3);
-    const ref = tf.tidy(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
+    const ref = tidyRead(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
     expect(relError(predictFast(model, data.x), ref)).toBeLessThan(1e-5);
     const mine = engineGradients(model, data);
     const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
@@ -120,7 +129,7 @@ describe('MAE loss, returnSequences and dense heads', () => {
     const model = perturbedModel('lstm', [3], steps, 1);
     const data = smallData(3, steps, 1);
     const mine = engineGradients(model, data, 'mae');
-    const ref = tf.tidy(() => {
+    const ref = tidyRead(() => {
       const xt = tf.tensor3d(Float32Array.from(data.x.data), data.x.shape);
       const yt = tf.tensor2d(Float32Array.from(data.y.data), [3, 1]);
       const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
@@ -152,7 +161,7 @@ describe('optimizer steps equal tfjs optimizers', () => {
       mine.step();
       const named: Record<string, tfTypes.Tensor> = {};
       vars.forEach((v, k) => (named[v.name] = tf.tensor(Float32Array.from(g[k]), v.shape)));
-      tfOpt.applyGradients(named);
+      tfOpt.applyGradients(Object.entries(named).map(([name, tensor]) => ({ name, tensor })));
       tf.dispose(Object.values(named));
     }
     vars.forEach((v, k) => expect(relError(net.params[k].value, Float64Array.from(v.dataSync()))).toBeLessThan(1e-5));

@@ -25,7 +25,7 @@ describe('Jordan cell with a hidden stack', () => {
     ws[2] = Float64Array.from([0.1, -0.2, 0.3]);
     ws[4] = Float64Array.from([-0.15, 0.25]);
     ws[6] = Float64Array.from([0.05]);
-    const tensors = ws.map((w, i) => tf.tensor(Float32Array.from(w), cell.weights[i].shape));
+    const tensors = ws.map((w, i) => tf.tensor(Float32Array.from(w), cell.weights[i].shape as number[]));
     cell.setWeights(tensors);
     tf.dispose(tensors);
     const [K0, R, b0, K1, b1, V, c] = ws.map((w) => Array.from(Float32Array.from(w)));
@@ -81,7 +81,7 @@ describe('hidden state by hand', () => {
 
 describe('stateful prediction', () => {
   it('a stateful model predicts in order carrying its state, as evaluateCarryingState(carryState: true)', () => {
-    const opts = { steps: 3, features: 1, units: [3], seed: 5 } as const;
+    const opts = { steps: 3, features: 1, units: [3], seed: 5 };
     const plain = buildModel('gru', opts);
     const st = buildModel('gru', { ...opts, stateful: true, batchSize: 1 });
     const data = smallData(6, 3, 1);
