@@ -79,6 +79,7 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   // PyTorch at its best here: one thread and every core are both timed, the faster one counts
   // (for small networks its own threading often costs more than it gives).
   const cores = os.cpus().length;
+  const torchKey = (threads) => `torch${threads}thread${threads > 1 ? 's' : ''}`; // JSON field per thread count
   const torchBest = (cases) => {
     const runs = [...new Set([1, cores])].map((threads) => ({ threads, ...torchTimes(cases, threads) }));
     const timed = runs.filter((t) => t.seconds);
@@ -88,7 +89,7 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   const torch = torchBest(torchCases);
   rows.forEach((r, i) => {
     r.torch = torch.seconds?.[i];
-    for (const t of torch.timed) r[`torch${t.threads}thread${t.threads > 1 ? 's' : ''}`] = t.seconds[i];
+    for (const t of torch.timed) r[torchKey(t.threads)] = t.seconds[i];
   });
   // Jena shape: LSTM 16, 14 features, 120 steps, batch 256, generated batches. The engine and
   // PyTorch take turns, five rounds, so that both see the same machine (a shared machine's
@@ -97,12 +98,12 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   const jenaBatches = quick ? 2 : 20;
   const jena = data(256 * jenaBatches, 120, 14, 3);
   const jenaCase = [{ cell: 'lstm', batch: 256, windows: 256 * jenaBatches, steps: 120, features: 14, units: [16], batches: jenaBatches }];
-  const rounds = { fast: [], torch: [], torch1thread: [], [`torch${cores}threads`]: [] };
+  const rounds = { fast: [], torch: [], [torchKey(1)]: [], [torchKey(cores)]: [] };
   for (let round = 0; round < (quick ? 1 : 5); round++) {
     rounds.fast.push((await timeEpoch('fast', 'lstm', jena, [16], 256, jenaBatches)) / jenaBatches);
     const t = torchBest(jenaCase);
     if (t.seconds) rounds.torch.push(t.seconds[0] / jenaBatches);
-    for (const r of t.timed) rounds[`torch${r.threads}thread${r.threads > 1 ? 's' : ''}`]?.push(r.seconds[0] / jenaBatches);
+    for (const r of t.timed) rounds[torchKey(r.threads)].push(r.seconds[0] / jenaBatches);
     process.stdout.write('.');
   }
   const jenaRow = { config: 'Jena (LSTM 16, 120×14, b256) s/batch', cell: 'lstm', batch: 256, tfjs: (await timeEpoch('tfjs', 'lstm', jena, [16], 256, 1)) / jenaBatches, rounds };

@@ -6,7 +6,6 @@ import { parentPort } from 'worker_threads';
 import { FusedCore, NetworkSpec } from './network';
 import type { Job, Reply } from './parallel';
 
-
 let core: FusedCore | undefined;
 
 parentPort?.on('message', (msg: { spec?: NetworkSpec; job?: Job }) => {

@@ -23,12 +23,14 @@ function tidyRead<T>(fn: () => T): T {
   return out as T;
 }
 
-function tfjsGradients(model: tfTypes.LayersModel, x: Float64Array, y: Float64Array, shape: [number, number, number]) {
+/** tfjs's loss and gradients (MSE or MAE) for one batch, in the order of `trainableWeights`. */
+function tfjsGradients(model: tfTypes.LayersModel, x: Float64Array, y: Float64Array, shape: [number, number, number], loss: 'mse' | 'mae' = 'mse') {
+  const lossFn = loss === 'mse' ? tf.losses.meanSquaredError : tf.losses.absoluteDifference;
   return tidyRead(() => {
     const xt = tf.tensor3d(Float32Array.from(x), shape);
     const yt = tf.tensor2d(Float32Array.from(y), [shape[0], 1]);
     const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
-    const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(yt, model.predict(xt) as tfTypes.Tensor) as tfTypes.Scalar, vars);
+    const { value, grads } = tf.variableGrads(() => lossFn(yt, model.predict(xt) as tfTypes.Tensor) as tfTypes.Scalar, vars);
     return { loss: value.dataSync()[0], grads: vars.map((v) => Float64Array.from(grads[v.name].dataSync())) };
   });
 }
@@ -53,15 +55,15 @@ function finiteDifferenceError(net: FusedNetwork, data: WindowSet, grads: Float6
   return Math.sqrt(num / den);
 }
 
-/** Forward = tfjs predict, gradients = tfjs gradients and = central differences in float64. */
-function expectParity(model: tfTypes.LayersModel, data: WindowSet): void {
+/** Forward = tfjs predict, gradients = tfjs gradients and = central differences (step h) in float64. */
+function expectParity(model: tfTypes.LayersModel, data: WindowSet, h = 1e-5): void {
   const ref = tidyRead(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
   expect(relError(predictFast(model, data.x), ref)).toBeLessThan(1e-5);
   const mine = engineGradients(model, data);
   const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
   expect(Math.abs(mine.loss - theirs.loss) / theirs.loss).toBeLessThan(1e-5);
   mine.grads.forEach((g, k) => expect(relError(g, theirs.grads[k])).toBeLessThan(1e-4));
-  expect(finiteDifferenceError(mine.network, data, mine.grads, 1e-5)).toBeLessThan(1e-6);
+  expect(finiteDifferenceError(mine.network, data, mine.grads, h)).toBeLessThan(1e-6);
 }
 
 describe.each(kinds)('%s engine vs tfjs and finite differences', (kind) => {
@@ -112,13 +114,7 @@ describe('dense models and dense heads (products in the kernels)', () => {
   ];
   it.each(cases)('%s: forward, gradients vs tfjs and central differences', (_name, make) => {
     const model = make();
-    const data = smallData(4, 6, 3);
-    const ref = tidyRead(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
-    expect(relError(predictFast(model, data.x), ref)).toBeLessThan(1e-5);
-    const mine = engineGradients(model, data);
-    const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
-    mine.grads.forEach((g, k) => expect(relError(g, theirs.grads[k])).toBeLessThan(1e-4));
-    expect(finiteDifferenceError(mine.network, data, mine.grads, 1e-6)).toBeLessThan(1e-6);
+    expectParity(model, smallData(4, 6, 3), 1e-6);
     model.dispose();
   });
 });
@@ -129,13 +125,7 @@ describe('MAE loss, returnSequences and dense heads', () => {
     const model = perturbedModel('lstm', [3], steps, 1);
     const data = smallData(3, steps, 1);
     const mine = engineGradients(model, data, 'mae');
-    const ref = tidyRead(() => {
-      const xt = tf.tensor3d(Float32Array.from(data.x.data), data.x.shape);
-      const yt = tf.tensor2d(Float32Array.from(data.y.data), [3, 1]);
-      const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
-      const { value, grads } = tf.variableGrads(() => tf.losses.absoluteDifference(yt, model.predict(xt) as tfTypes.Tensor) as tfTypes.Scalar, vars);
-      return { loss: value.dataSync()[0], grads: vars.map((v) => Float64Array.from(grads[v.name].dataSync())) };
-    });
+    const ref = tfjsGradients(model, data.x.data, data.y.data, data.x.shape, 'mae');
     expect(Math.abs(mine.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
     mine.grads.forEach((g, k) => expect(relError(g, ref.grads[k])).toBeLessThan(1e-4));
   });
