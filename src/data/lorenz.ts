@@ -1,4 +1,4 @@
-import { seededRandom } from '../runtime';
+import { seededRandom } from '../runtime/random';
 
 /** Options of {@link lorenzSeries}. */
 export interface LorenzOptions {

@@ -1,11 +1,13 @@
 /**
- * Fused CPU training engine (forward + backpropagation through time + tfjs's optimizer
- * formulas on preallocated Float64 arrays) for small recurrent stacks. `train()` uses it
- * through `engineSupport` (null = supported, else the reason) and `fitFast`.
+ * The fused CPU engine: forward pass and backpropagation through time of small recurrent
+ * stacks on preallocated float64 arrays, with WebAssembly SIMD kernels, worker threads for
+ * large batches, and tfjs's optimizer formulas. A leaf: it knows no tfjs (train/fast.ts
+ * translates a tfjs model into a `NetworkSpec` and back).
  */
-export { engineSupport, fitFast, predictFast, engineGradients, isWindowBatches } from './fit';
-export { FusedNetwork, readArchitecture, Unsupported } from './network';
+export { Network, layerFromSpec } from './network';
+export type { LayerSpec, NetworkSpec, BatchLossOptions } from './network';
+export { Trainer } from './trainer';
+export type { TrainerSettings } from './trainer';
 export { FusedOptimizer, DEFAULT_LEARNING_RATES } from './optimizers';
 export type { OptimizerSettings } from './optimizers';
-export { activate, derivative } from './layers';
-export type { Activation, FusedLayer, Param } from './layers';
+export type { FusedLayer, Param } from './layers';

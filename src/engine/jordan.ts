@@ -1,4 +1,5 @@
-import { activate, Activation, derivative, FusedLayer, Param } from './layers';
+import { Activation, ACTIVATIONS, ActivationName } from '../core/activations';
+import type { FusedLayer, Param } from './layers';
 
 function param(name: string, size: number, isKernel: boolean): Param {
   return { name, value: new Float64Array(size), grad: new Float64Array(size), isKernel };
@@ -25,8 +26,12 @@ export class JordanLayer implements FusedLayer {
   private dyPrev = new Float64Array(0);
   private dout = new Float64Array(0);
   private x = new Float64Array(0);
+  private readonly act: Activation;
+  private readonly outAct: Activation;
 
-  constructor(readonly inSize: number, private readonly units: number[], outputs: number, private readonly returnSequences: boolean, private readonly act: Activation, private readonly outAct: Activation) {
+  constructor(readonly inSize: number, private readonly units: number[], outputs: number, private readonly returnSequences: boolean, act: ActivationName, outAct: ActivationName) {
+    this.act = ACTIVATIONS[act];
+    this.outAct = ACTIVATIONS[outAct];
     this.outSize = outputs;
     const params: Param[] = [];
     let prev = inSize;
@@ -80,7 +85,7 @@ export class JordanLayer implements FusedLayer {
           let s = b[u];
           for (let i = 0; i < inSize; i++) s += input[inOff + i] * K[i * U + u];
           if (l === 0) for (let o = 0; o < O; o++) s += this.ys[t * O + o] * this.rk.value[o * U + u];
-          h[t * U + u] = activate(this.act, s);
+          h[t * U + u] = this.act.value(s);
         }
         input = h;
         inOff = t * U;
@@ -89,7 +94,7 @@ export class JordanLayer implements FusedLayer {
       for (let o = 0; o < O; o++) {
         let s = this.ob.value[o];
         for (let i = 0; i < inSize; i++) s += input[inOff + i] * this.ok.value[i * O + o];
-        this.ys[(t + 1) * O + o] = activate(this.outAct, s);
+        this.ys[(t + 1) * O + o] = this.outAct.value(s);
       }
     }
     return this.returnSequences ? this.ys.subarray(O, (T + 1) * O) : this.ys.subarray(T * O, (T + 1) * O);
@@ -104,7 +109,7 @@ export class JordanLayer implements FusedLayer {
       for (let o = 0; o < O; o++) {
         const fromAbove = this.returnSequences ? dy[t * O + o] : t === T - 1 ? dy[o] : 0;
         this.dyTot[o] = fromAbove + this.dyPrev[o];
-        this.dout[o] = this.dyTot[o] * derivative(this.outAct, this.ys[(t + 1) * O + o]);
+        this.dout[o] = this.dyTot[o] * this.outAct.slope(this.ys[(t + 1) * O + o]);
         this.ob.grad[o] += this.dout[o];
       }
       // output layer
@@ -123,7 +128,7 @@ export class JordanLayer implements FusedLayer {
         const h = this.hs[l];
         const da = this.das[l];
         for (let u = 0; u < U; u++) {
-          da[u] = this.dhs[l][u] * derivative(this.act, h[t * U + u]);
+          da[u] = this.dhs[l][u] * this.act.slope(h[t * U + u]);
           this.biases[l].grad[u] += da[u];
         }
         const K = this.kernels[l];

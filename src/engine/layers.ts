@@ -5,98 +5,8 @@
  * their arrays in the engine heap (heap.ts) and run their matrix products in its
  * WebAssembly SIMD kernels; elementwise work (gates, activations) is done here.
  */
+import { Activation, ACTIVATIONS, ActivationName } from '../core/activations';
 import { addr, Alloc, javascriptKernels, Kernels } from './heap';
-
-export type Activation = 'tanh' | 'sigmoid' | 'hardSigmoid' | 'relu' | 'linear';
-
-export function activate(name: Activation, x: number): number {
-  switch (name) {
-    case 'tanh':
-      return Math.tanh(x);
-    case 'sigmoid':
-      return 1 / (1 + Math.exp(-x));
-    case 'hardSigmoid':
-      return x <= -2.5 ? 0 : x >= 2.5 ? 1 : 0.2 * x + 0.5;
-    case 'relu':
-      return x > 0 ? x : 0;
-    default:
-      return x;
-  }
-}
-
-/** Derivative expressed through the activation's output y. */
-export function derivative(name: Activation, y: number): number {
-  switch (name) {
-    case 'tanh':
-      return 1 - y * y;
-    case 'sigmoid':
-      return y * (1 - y);
-    case 'hardSigmoid':
-      return y > 0 && y < 1 ? 0.2 : 0;
-    case 'relu':
-      return y > 0 ? 1 : 0;
-    default:
-      return 1;
-  }
-}
-
-/**
- * dst[dOff + k] = activation(src[sOff + k]) for k < n: one dispatch per vector, not per
- * element (the per-element switch was the engine's largest single cost at batch 1).
- */
-export function activateInto(name: Activation, src: Float64Array, sOff: number, dst: Float64Array, dOff: number, n: number): void {
-  switch (name) {
-    case 'tanh':
-      for (let k = 0; k < n; k++) dst[dOff + k] = Math.tanh(src[sOff + k]);
-      return;
-    case 'sigmoid':
-      for (let k = 0; k < n; k++) dst[dOff + k] = 1 / (1 + Math.exp(-src[sOff + k]));
-      return;
-    case 'hardSigmoid':
-      for (let k = 0; k < n; k++) {
-        const x = src[sOff + k];
-        dst[dOff + k] = x <= -2.5 ? 0 : x >= 2.5 ? 1 : 0.2 * x + 0.5;
-      }
-      return;
-    case 'relu':
-      for (let k = 0; k < n; k++) {
-        const x = src[sOff + k];
-        dst[dOff + k] = x > 0 ? x : 0;
-      }
-      return;
-    default:
-      for (let k = 0; k < n; k++) dst[dOff + k] = src[sOff + k];
-  }
-}
-
-/** dst[dOff + k] = activation′ expressed through the outputs y[yOff + k], for k < n. */
-export function derivativeInto(name: Activation, y: Float64Array, yOff: number, dst: Float64Array, dOff: number, n: number): void {
-  switch (name) {
-    case 'tanh':
-      for (let k = 0; k < n; k++) {
-        const v = y[yOff + k];
-        dst[dOff + k] = 1 - v * v;
-      }
-      return;
-    case 'sigmoid':
-      for (let k = 0; k < n; k++) {
-        const v = y[yOff + k];
-        dst[dOff + k] = v * (1 - v);
-      }
-      return;
-    case 'hardSigmoid':
-      for (let k = 0; k < n; k++) {
-        const v = y[yOff + k];
-        dst[dOff + k] = v > 0 && v < 1 ? 0.2 : 0;
-      }
-      return;
-    case 'relu':
-      for (let k = 0; k < n; k++) dst[dOff + k] = y[yOff + k] > 0 ? 1 : 0;
-      return;
-    default:
-      for (let k = 0; k < n; k++) dst[dOff + k] = 1;
-  }
-}
 
 /** One trainable array of a layer, matching one tfjs weight. */
 export interface Param {
@@ -169,7 +79,9 @@ export class DenseLayer implements FusedLayer {
   private pDas = 0;
   private readonly pW: number;
   private readonly pGW: number;
-  constructor(readonly inSize: number, readonly outSize: number, private readonly act: Activation, private readonly mem: LayerMemory = JS_MEMORY) {
+  private readonly act: Activation;
+  constructor(readonly inSize: number, readonly outSize: number, act: ActivationName, private readonly mem: LayerMemory = JS_MEMORY) {
+    this.act = ACTIVATIONS[act];
     this.params = [param('kernel', inSize * outSize, true, mem.alloc), param('bias', outSize, false, mem.alloc)];
     this.K = mem.kernels;
     this.pW = addr(this.params[0].value);
@@ -199,7 +111,7 @@ export class DenseLayer implements FusedLayer {
     for (let t = 0; t < T; t++) {
       y.set(b, t * O);
       this.K.mvacc(this.pY + 8 * t * O, this.pX + 8 * t * I, I, this.pW, O, O);
-      activateInto(this.act, y, t * O, y, t * O, O);
+      this.act.valueInto(y, t * O, y, t * O, O);
     }
     return y.subarray(0, T * O);
   }
@@ -208,7 +120,7 @@ export class DenseLayer implements FusedLayer {
     const I = this.inSize;
     const O = this.outSize;
     const da = this.das;
-    derivativeInto(this.act, this.y, 0, da, 0, T * O);
+    this.act.slopeInto(this.y, 0, da, 0, T * O);
     for (let k = 0; k < T * O; k++) da[k] *= dy[k];
     for (let t = 0; t < T; t++) for (let o = 0; o < O; o++) gb[o] += da[t * O + o];
     // gW += Σ_t x_tᵀ·da_t; dx_t = da_t·Wᵀ
@@ -374,10 +286,10 @@ abstract class RecurrentBase implements FusedLayer {
    * dst[dOff…dOff+n) = act(src[sOff…sOff+n)) for heap arrays: tanh and sigmoid in the
    * heap's kernels (the engine's largest elementwise cost), the cheap ones in JavaScript.
    */
-  protected activate(name: Activation, src: Float64Array, pSrc: number, sOff: number, dst: Float64Array, pDst: number, dOff: number, n: number): void {
-    if (n >= MIN_KERNEL_ACTIVATIONS && name === 'tanh') this.K.activate(pSrc + 8 * sOff, pDst + 8 * dOff, n, 1);
-    else if (n >= MIN_KERNEL_ACTIVATIONS && name === 'sigmoid') this.K.activate(pSrc + 8 * sOff, pDst + 8 * dOff, n, 0);
-    else activateInto(name, src, sOff, dst, dOff, n);
+  protected activate(act: Activation, src: Float64Array, pSrc: number, sOff: number, dst: Float64Array, pDst: number, dOff: number, n: number): void {
+    if (n >= MIN_KERNEL_ACTIVATIONS && act.name === 'tanh') this.K.activate(pSrc + 8 * sOff, pDst + 8 * dOff, n, 1);
+    else if (n >= MIN_KERNEL_ACTIVATIONS && act.name === 'sigmoid') this.K.activate(pSrc + 8 * sOff, pDst + 8 * dOff, n, 0);
+    else act.valueInto(src, sOff, dst, dOff, n);
   }
 
   /** zs[t·G + from + j] += Σ_k h_{t−1}[k] · R[k·G + from + j], j < n. */
@@ -398,8 +310,10 @@ abstract class RecurrentBase implements FusedLayer {
 
 /** tfjs SimpleRNN: h_t = act(x_t·W + h_{t−1}·U + b). */
 export class ElmanLayer extends RecurrentBase {
-  constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, mem: LayerMemory) {
+  private readonly act: Activation;
+  constructor(inSize: number, units: number, returnSequences: boolean, act: ActivationName, mem: LayerMemory) {
     super(inSize, units, returnSequences, units, mem);
+    this.act = ACTIVATIONS[act];
   }
   protected reserveInternals(): void {}
   protected step(t: number): void {
@@ -412,7 +326,7 @@ export class ElmanLayer extends RecurrentBase {
     const o = t * U;
     const dzs = this.dzs;
     const dh = this.dhAt(t);
-    derivativeInto(this.act, this.hs, o + U, dzs, o, U);
+    this.act.slopeInto(this.hs, o + U, dzs, o, U);
     for (let u = 0; u < U; u++) dzs[o + u] *= dh[u];
     this.backRecurrent(t, 0, U, 0);
   }
@@ -430,8 +344,12 @@ export class LSTMLayer extends RecurrentBase {
   private pDc = 0;
   /** tfjs's default activations (sigmoid gates, tanh): the whole cell runs in the kernels. */
   private readonly fused: boolean;
-  constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation, mem: LayerMemory) {
+  private readonly act: Activation;
+  private readonly rec: Activation;
+  constructor(inSize: number, units: number, returnSequences: boolean, act: ActivationName, rec: ActivationName, mem: LayerMemory) {
     super(inSize, units, returnSequences, 4 * units, mem);
+    this.act = ACTIVATIONS[act];
+    this.rec = ACTIVATIONS[rec];
     this.fused = rec === 'sigmoid' && act === 'tanh';
   }
   protected reserveInternals(T: number): void {
@@ -485,10 +403,10 @@ export class LSTMLayer extends RecurrentBase {
     const dac = this.dac;
     const dz = this.dzs;
     const dc = this.dc;
-    derivativeInto(this.rec, g, go, dg, 0, 2 * U);
-    derivativeInto(this.act, g, go + 2 * U, dg, 2 * U, U);
-    derivativeInto(this.rec, g, go + 3 * U, dg, 3 * U, U);
-    derivativeInto(this.act, this.acs, hp + U, dac, 0, U);
+    this.rec.slopeInto(g, go, dg, 0, 2 * U);
+    this.act.slopeInto(g, go + 2 * U, dg, 2 * U, U);
+    this.rec.slopeInto(g, go + 3 * U, dg, 3 * U, U);
+    this.act.slopeInto(this.acs, hp + U, dac, 0, U);
     for (let u = 0; u < U; u++) {
       const ac = this.acs[hp + U + u];
       const ig = g[go + u];
@@ -517,8 +435,12 @@ export class GRULayer extends RecurrentBase {
   private dg = new Float64Array(0); // scratch: gate derivatives
   private pRhs = 0;
   private pDrh = 0;
-  constructor(inSize: number, units: number, returnSequences: boolean, private readonly act: Activation, private readonly rec: Activation, mem: LayerMemory) {
+  private readonly act: Activation;
+  private readonly rec: Activation;
+  constructor(inSize: number, units: number, returnSequences: boolean, act: ActivationName, rec: ActivationName, mem: LayerMemory) {
     super(inSize, units, returnSequences, 3 * units, mem);
+    this.act = ACTIVATIONS[act];
+    this.rec = ACTIVATIONS[rec];
   }
   protected reserveInternals(T: number): void {
     const alloc = this.mem.alloc;
@@ -557,8 +479,8 @@ export class GRULayer extends RecurrentBase {
     const dg = this.dg;
     const dz = this.dzs;
     const drh = this.drh;
-    derivativeInto(this.rec, g, go, dg, 0, 2 * U);
-    derivativeInto(this.act, g, go + 2 * U, dg, 2 * U, U);
+    this.rec.slopeInto(g, go, dg, 0, 2 * U);
+    this.act.slopeInto(g, go + 2 * U, dg, 2 * U, U);
     // candidate ĥ and update gate z
     for (let u = 0; u < U; u++) {
       const zu = g[go + u];

@@ -1,39 +1,19 @@
 /**
- * A tfjs model read into fused layers: the engine's view of a Sequential stack of
- * SimpleRNN / LSTM / GRU / Jordan layers, Flatten and Dense layers.
+ * The engine's network: a stack of fused layers built from a plain-data spec (which can
+ * cross to a worker thread), with its loss, gradients and predictions. No tfjs here:
+ * train/fast.ts reads a tfjs model into a spec and copies weights in and out.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
-import { tf } from '../backend';
-import type { LossName } from '../types';
-import { Activation, DenseLayer, ElmanLayer, FlattenLayer, FusedLayer, GRULayer, JS_MEMORY, LayerMemory, LSTMLayer, Param } from './layers';
+import type { ActivationName } from '../core/activations';
+import type { ErrorSums, FlatBatch, LossName } from '../core/types';
+import { DenseLayer, ElmanLayer, FlattenLayer, FusedLayer, GRULayer, JS_MEMORY, LayerMemory, LSTMLayer, Param } from './layers';
 import { engineHeap, Heap, measure } from './heap';
 import { JordanLayer } from './jordan';
 
-const ACTIVATIONS: Record<string, Activation> = {
-  tanh: 'tanh',
-  sigmoid: 'sigmoid',
-  hardSigmoid: 'hardSigmoid',
-  hard_sigmoid: 'hardSigmoid',
-  relu: 'relu',
-  linear: 'linear',
-};
-
-function activationOf(config: Record<string, unknown>, key: string, layer: string): Activation {
-  const raw = config[key];
-  const name = typeof raw === 'string' ? raw : raw && typeof raw === 'object' ? String((raw as { className?: string }).className) : 'linear';
-  const act = ACTIVATIONS[name] ?? ACTIVATIONS[name.charAt(0).toLowerCase() + name.slice(1)];
-  if (!act) throw new Unsupported(`layer ${layer} uses activation "${name}" (the engine supports tanh, sigmoid, hardSigmoid, relu, linear)`);
-  return act;
-}
-
-/** Thrown while reading a model the engine cannot train; the message is the reason. */
-export class Unsupported extends Error {}
-
-/** A fused layer described as plain data (it can cross to a worker thread). */
+/** A fused layer described as plain data. */
 export type LayerSpec =
-  | { type: 'elman' | 'lstm' | 'gru'; inSize: number; units: number; returnSequences: boolean; act: Activation; rec: Activation }
-  | { type: 'jordan'; inSize: number; units: number[]; outputs: number; returnSequences: boolean; act: Activation; outAct: Activation }
-  | { type: 'dense'; inSize: number; units: number; act: Activation }
+  | { type: 'elman' | 'lstm' | 'gru'; inSize: number; units: number; returnSequences: boolean; act: ActivationName; rec: ActivationName }
+  | { type: 'jordan'; inSize: number; units: number[]; outputs: number; returnSequences: boolean; act: ActivationName; outAct: ActivationName }
+  | { type: 'dense'; inSize: number; units: number; act: ActivationName }
   | { type: 'flatten'; inSize: number; steps: number };
 
 /** The architecture the engine trains: input shape and layers. */
@@ -41,6 +21,15 @@ export interface NetworkSpec {
   steps: number;
   features: number;
   layers: LayerSpec[];
+}
+
+/** What `Network.batchLoss` computes besides the loss. */
+export interface BatchLossOptions {
+  loss: LossName;
+  /** Also backpropagate: the params' gradients are zeroed, then hold the batch's mean gradient. */
+  gradients: boolean;
+  /** Squared and absolute errors of the batch are added here. */
+  sums?: ErrorSums;
 }
 
 /** Builds the fused layer of a spec, its arrays taken from `mem`. */
@@ -61,58 +50,6 @@ export function layerFromSpec(s: LayerSpec, mem: LayerMemory = JS_MEMORY): Fused
   }
 }
 
-/**
- * Reads the architecture of `model` as a spec, with the tfjs layer behind each spec layer;
- * throws `Unsupported` with a reason.
- */
-export function readArchitecture(model: tfTypes.LayersModel): { spec: NetworkSpec; tfLayers: tfTypes.layers.Layer[] } {
-  const inShape = model.inputs[0].shape;
-  if (inShape.length !== 3 || inShape[1] === null || inShape[2] === null) {
-    throw new Unsupported(`the input shape ${JSON.stringify(inShape)} is not [batch, steps, features] with fixed steps`);
-  }
-  const steps = inShape[1] as number;
-  const features = inShape[2] as number;
-  let T = steps;
-  let size = features;
-  const layers: LayerSpec[] = [];
-  const tfLayers: tfTypes.layers.Layer[] = [];
-  for (const layer of model.layers) {
-    const cls = layer.getClassName();
-    const c = layer.getConfig() as Record<string, unknown>;
-    if (cls === 'InputLayer') continue;
-    if (c.stateful) throw new Unsupported(`layer ${layer.name} is stateful (the engine resets the state for every window)`);
-    if ((c.dropout as number) > 0 || (c.recurrentDropout as number) > 0) throw new Unsupported(`layer ${layer.name} uses dropout`);
-    if (c.useBias === false) throw new Unsupported(`layer ${layer.name} has no bias`);
-    if ((c.kernelRegularizer || c.recurrentRegularizer || c.biasRegularizer || c.activityRegularizer) && cls !== 'RNN') {
-      throw new Unsupported(`layer ${layer.name} has a regularizer set in the model (use the l2 option of train() instead)`);
-    }
-    let spec: LayerSpec;
-    if (cls === 'SimpleRNN' || cls === 'LSTM' || cls === 'GRU') {
-      if (c.resetAfter) throw new Unsupported(`layer ${layer.name} uses resetAfter`);
-      const type = cls === 'SimpleRNN' ? 'elman' : cls === 'LSTM' ? 'lstm' : 'gru';
-      const rec = type === 'elman' ? 'sigmoid' : activationOf(c, 'recurrentActivation', layer.name);
-      spec = { type, inSize: size, units: c.units as number, returnSequences: !!c.returnSequences, act: activationOf(c, 'activation', layer.name), rec };
-    } else if (cls === 'RNN') {
-      const cell = (layer as unknown as { cell: tfTypes.layers.Layer }).cell;
-      if (!cell || cell.getClassName() !== 'JordanCell') throw new Unsupported(`layer ${layer.name} wraps a ${cell?.getClassName() ?? 'unknown'} cell`);
-      const cc = cell.getConfig() as Record<string, unknown>;
-      spec = { type: 'jordan', inSize: size, units: cc.units as number[], outputs: cc.outputUnits as number, returnSequences: !!c.returnSequences, act: activationOf(cc, 'activation', layer.name), outAct: activationOf(cc, 'outputActivation', layer.name) };
-    } else if (cls === 'Dense') {
-      spec = { type: 'dense', inSize: size, units: c.units as number, act: activationOf(c, 'activation', layer.name) };
-    } else if (cls === 'Flatten') {
-      spec = { type: 'flatten', inSize: size, steps: T };
-    } else {
-      throw new Unsupported(`layer ${layer.name} is a ${cls}`);
-    }
-    const probe = layerFromSpec(spec);
-    T = probe.outSteps(T);
-    size = probe.outSize;
-    layers.push(spec);
-    tfLayers.push(layer);
-  }
-  return { spec: { steps, features, layers }, tfLayers };
-}
-
 /** Sizes each layer's buffers for the steps it receives; returns the last layer's output steps. */
 function reserveAll(layers: FusedLayer[], steps: number): number {
   let T = steps;
@@ -124,7 +61,7 @@ function reserveAll(layers: FusedLayer[], steps: number): number {
 }
 
 /** The engine's network built from a spec: weights, loss, gradients, predictions (no tfjs). */
-export class FusedCore {
+export class Network {
   readonly layers: FusedLayer[];
   readonly params: Param[];
   readonly steps: number;
@@ -217,25 +154,30 @@ export class FusedCore {
     }
   }
 
-  /** Σ w² over kernels (the L2 penalty without its coefficient). */
-  kernelSquares(): number {
-    let s = 0;
-    for (const p of this.params) if (p.isKernel) for (let i = 0; i < p.value.length; i++) s += p.value[i] * p.value[i];
-    return s;
-  }
-
-  /** Adds the gradient of `l2·Σw²` to the kernels' gradients. */
-  addL2Gradient(l2: number): void {
-    for (const p of this.params) if (p.isKernel) for (let i = 0; i < p.value.length; i++) p.grad[i] += 2 * l2 * p.value[i];
+  /**
+   * The L2 penalty `l2·Σw²` over the kernels (biases excluded); with `gradients`, its
+   * gradient `2·l2·w` is added to the kernels' gradients. The one place the engine applies L2.
+   */
+  l2Penalty(l2: number, { gradients }: { gradients: boolean }): number {
+    if (!(l2 > 0)) return 0;
+    let squares = 0;
+    for (const p of this.params) {
+      if (!p.isKernel) continue;
+      for (let i = 0; i < p.value.length; i++) squares += p.value[i] * p.value[i];
+    }
+    if (gradients) {
+      for (const p of this.params) if (p.isKernel) for (let i = 0; i < p.value.length; i++) p.grad[i] += 2 * l2 * p.value[i];
+    }
+    return l2 * squares;
   }
 
   /**
-   * Loss of a batch and (when `grads`) its gradients accumulated into the params (zeroed
-   * first): mean over samples, steps and outputs as Keras; plus `l2·Σw²`.
-   * `x` holds `n` samples; `y` holds `n · outSteps · outputs` targets.
+   * Loss of a batch without the L2 term: the mean over samples, steps and outputs, as Keras.
+   * `batch.x` holds `n` samples; `batch.y` holds `n · outSteps · outputs` targets.
    */
-  batchLoss(x: Float64Array, y: Float64Array, n: number, loss: LossName, l2: number, grads: boolean, metricSums?: { mse: number; mae: number }): number {
-    if (grads) this.zeroGrads();
+  batchLoss(batch: FlatBatch, { loss, gradients, sums }: BatchLossOptions): number {
+    if (gradients) this.zeroGrads();
+    const { x, y, n } = batch;
     const xs = this.steps * this.features;
     const ys = this.outSteps * this.outputs;
     const scale = 1 / (n * ys);
@@ -244,9 +186,9 @@ export class FusedCore {
       const out = this.forwardSample(x.subarray(s * xs, (s + 1) * xs));
       for (let j = 0; j < ys; j++) {
         const e = out[j] - y[s * ys + j];
-        if (metricSums) {
-          metricSums.mse += e * e;
-          metricSums.mae += Math.abs(e);
+        if (sums) {
+          sums.mse += e * e;
+          sums.mae += Math.abs(e);
         }
         if (loss === 'mse') {
           total += e * e;
@@ -256,14 +198,9 @@ export class FusedCore {
           this.dOut[j] = (e > 0 ? 1 : e < 0 ? -1 : 0) * scale;
         }
       }
-      if (grads) this.backwardSample(this.dOut);
+      if (gradients) this.backwardSample(this.dOut);
     }
-    let value = total * scale;
-    if (l2 > 0) {
-      value += l2 * this.kernelSquares();
-      if (grads) this.addL2Gradient(l2);
-    }
-    return value;
+    return total * scale;
   }
 
   /** Predictions for `n` samples: Float64Array of n · outSteps · outputs. */
@@ -276,37 +213,3 @@ export class FusedCore {
   }
 }
 
-/** A tfjs model read into the engine: a FusedCore whose weights come from and go back to the model. */
-export class FusedNetwork extends FusedCore {
-  private readonly owners: Array<{ tfLayer: tfTypes.layers.Layer; fused: FusedLayer }>;
-
-  constructor(readonly model: tfTypes.LayersModel) {
-    const { spec, tfLayers } = readArchitecture(model);
-    super(spec);
-    this.owners = tfLayers.map((tfLayer, i) => ({ tfLayer, fused: this.layers[i] })).filter((o) => o.fused.params.length > 0);
-    this.readWeights();
-  }
-
-  /** Copies the tfjs weights into the engine. */
-  readWeights(): void {
-    for (const { tfLayer, fused } of this.owners) {
-      const ws = tfLayer.getWeights();
-      if (ws.length !== fused.params.length) throw new Unsupported(`layer ${tfLayer.name} has ${ws.length} weights, expected ${fused.params.length}`);
-      ws.forEach((w, i) => {
-        const data = w.dataSync();
-        if (data.length !== fused.params[i].value.length) throw new Unsupported(`weight ${i} of ${tfLayer.name} has ${data.length} values, expected ${fused.params[i].value.length}`);
-        fused.params[i].value.set(data);
-      });
-    }
-  }
-
-  /** Copies the engine's weights back into the tfjs model. */
-  writeWeights(): void {
-    for (const { tfLayer, fused } of this.owners) {
-      const shapes = tfLayer.getWeights().map((w) => w.shape);
-      const tensors = fused.params.map((p, i) => tf.tensor(Float32Array.from(p.value), shapes[i]));
-      tfLayer.setWeights(tensors);
-      tf.dispose(tensors);
-    }
-  }
-}

@@ -3,7 +3,7 @@
  * AdadeltaOptimizer, MomentumOptimizer, RMSPropOptimizer; epsilon defaults to the
  * backend epsilon 1e-7), plus decoupled weight decay applied after the step.
  */
-import type { OptimizerName } from '../types';
+import type { OptimizerName } from '../core/types';
 import type { Param } from './layers';
 
 export interface OptimizerSettings {

@@ -9,14 +9,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { BatchBuffers, LossName } from '../types';
-import type { FusedCore } from './network';
+import type { BatchBuffers, ErrorSums, FlatBatch, LossName } from '../core/types';
+import type { BatchLossOptions, Network } from './network';
 
 /** Multiply-adds per sample below which splitting a batch is not worth it. */
 const MIN_WORK = 2_000_000;
 
 /** How many threads to use for `core` at batch size `batch` (RNN_ENGINE_THREADS caps it). */
-export function threadsFor(core: FusedCore, batch: number): number {
+export function threadsFor(core: Network, batch: number): number {
   const env = Number(process.env.RNN_ENGINE_THREADS ?? '');
   const cores = Number.isInteger(env) && env > 0 ? env : os.cpus().length;
   const workPerSample = core.size * core.steps;
@@ -32,13 +32,13 @@ export interface Job {
   y: Float64Array;
   n: number;
   loss: LossName;
-  grads: boolean;
+  gradients: boolean;
 }
 
 /** A worker's answer; it hands the part's buffers (x, y) back with it, for the next batch. */
 export interface Reply extends BatchBuffers {
   value: number;
-  sums: { mse: number; mae: number };
+  sums: ErrorSums;
   grads?: Float64Array;
 }
 
@@ -53,7 +53,7 @@ export class BatchSplitter {
   private readonly spare: Array<BatchBuffers | undefined> = [];
   private ready: Promise<void>;
 
-  constructor(private readonly core: FusedCore, extraThreads: number) {
+  constructor(private readonly core: Network, extraThreads: number) {
     // Compiled: dist/engine/worker.js next to this file; from the TypeScript sources (tests),
     // the compiled copy in dist/.
     const local = path.join(__dirname, 'worker.js');
@@ -88,11 +88,13 @@ export class BatchSplitter {
   }
 
   /**
-   * Loss (mean over the whole batch, without the L2 term) and, when `grads`, the mean
-   * gradients left in the main core's params; metric sums are added to `sums`.
+   * `Network.batchLoss` with the batch split between this thread and the workers: the loss
+   * (mean over the whole batch, without the L2 term) and, with `gradients`, the mean gradients
+   * left in the main network's params; the errors are added to `sums`.
    */
-  async batchLoss(x: Float64Array, y: Float64Array, n: number, loss: LossName, grads: boolean, sums: { mse: number; mae: number }): Promise<number> {
+  async batchLoss(batch: FlatBatch, { loss, gradients, sums }: BatchLossOptions): Promise<number> {
     await this.ready;
+    const { x, y, n } = batch;
     const parts = this.workers.length + 1;
     const xs = this.core.steps * this.core.features;
     const ys = this.core.outSteps * this.core.outputs;
@@ -105,18 +107,19 @@ export class BatchSplitter {
       const to = Math.min(n, from + per);
       if (to <= from) break;
       counts.push(to - from);
-      pending.push(this.ask(k, { params, ...this.part(k, x.subarray(from * xs, to * xs), y.subarray(from * ys, to * ys)), n: to - from, loss, grads }));
+      pending.push(this.ask(k, { params, ...this.part(k, x.subarray(from * xs, to * xs), y.subarray(from * ys, to * ys)), n: to - from, loss, gradients }));
     }
     const own = Math.min(n, per);
     const localSums = { mse: 0, mae: 0 };
-    let value = this.core.batchLoss(x.subarray(0, own * xs), y.subarray(0, own * ys), own, loss, 0, grads, localSums) * own;
-    if (grads) for (const p of this.core.params) for (let i = 0; i < p.grad.length; i++) p.grad[i] *= own;
+    const ownPart = { x: x.subarray(0, own * xs), y: y.subarray(0, own * ys), n: own };
+    let value = this.core.batchLoss(ownPart, { loss, gradients, sums: localSums }) * own;
+    if (gradients) for (const p of this.core.params) for (let i = 0; i < p.grad.length; i++) p.grad[i] *= own;
     const replies = await Promise.all(pending);
     let offsetSums = localSums;
     replies.forEach((r, k) => {
       value += r.value * counts[k];
       offsetSums = { mse: offsetSums.mse + r.sums.mse, mae: offsetSums.mae + r.sums.mae };
-      if (grads && r.grads) {
+      if (gradients && r.grads) {
         let o = 0;
         for (const p of this.core.params) {
           for (let i = 0; i < p.grad.length; i++) p.grad[i] += r.grads[o + i] * counts[k];
@@ -124,9 +127,11 @@ export class BatchSplitter {
         }
       }
     });
-    if (grads) for (const p of this.core.params) for (let i = 0; i < p.grad.length; i++) p.grad[i] /= n;
-    sums.mse += offsetSums.mse;
-    sums.mae += offsetSums.mae;
+    if (gradients) for (const p of this.core.params) for (let i = 0; i < p.grad.length; i++) p.grad[i] /= n;
+    if (sums) {
+      sums.mse += offsetSums.mse;
+      sums.mae += offsetSums.mae;
+    }
     return value / n;
   }
 

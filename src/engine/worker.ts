@@ -1,24 +1,24 @@
 /**
- * Worker thread of the engine: holds a FusedCore built from the spec it is given and
+ * Worker thread of the engine: holds a Network built from the spec it is given and
  * computes loss, metric sums and gradients for the part of a batch it is sent.
  */
 import { parentPort } from 'worker_threads';
-import { FusedCore, NetworkSpec } from './network';
+import { Network, NetworkSpec } from './network';
 import type { Job, Reply } from './parallel';
 
-let core: FusedCore | undefined;
+let core: Network | undefined;
 
 parentPort?.on('message', (msg: { spec?: NetworkSpec; job?: Job }) => {
   if (msg.spec) {
-    core = new FusedCore(msg.spec);
+    core = new Network(msg.spec);
     parentPort!.postMessage({ ready: true });
     return;
   }
   const job = msg.job!;
   core!.unflatten('value', job.params);
   const sums = { mse: 0, mae: 0 };
-  const value = core!.batchLoss(job.x, job.y, job.n, job.loss, 0, job.grads, sums);
-  const grads = job.grads ? core!.flatten('grad') : undefined;
+  const value = core!.batchLoss(job, { loss: job.loss, gradients: job.gradients, sums });
+  const grads = job.gradients ? core!.flatten('grad') : undefined;
   // the part's buffers go back with the answer, for the next batch
   const reply: Reply = { value, sums, grads, x: new Float64Array(job.x.buffer), y: new Float64Array(job.y.buffer) };
   parentPort!.postMessage(reply, [reply.x.buffer, reply.y.buffer, ...(grads ? [grads.buffer] : [])]);

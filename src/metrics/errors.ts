@@ -1,4 +1,4 @@
-import type { WindowBatches } from '../types';
+import type { WindowBatches } from '../core/types';
 
 function pair(name: string, predicted: ArrayLike<number>, actual: ArrayLike<number>): void {
   if (predicted.length !== actual.length) {

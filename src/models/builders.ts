@@ -6,12 +6,11 @@
  */
 import { tf } from '../backend';
 import type * as tfTypes from '@tensorflow/tfjs';
+import { ActivationName, checkActivationName } from '../core/activations';
 import { JordanCell } from './jordan';
 
 /** The networks `buildModel` builds: Elman (SimpleRNN), Jordan, LSTM, GRU, or a dense network on the flattened window. */
 export type ModelKind = 'elman' | 'jordan' | 'lstm' | 'gru' | 'dense';
-/** Activations accepted by the builders (hidden, gate, head and output layers). */
-export type ActivationName = 'tanh' | 'sigmoid' | 'hardSigmoid' | 'relu' | 'linear';
 
 /** A dense layer of a head: RNN → Dense(8, relu) → Dense(4, relu) → output. */
 export interface DenseSpec {
@@ -53,13 +52,8 @@ export interface ModelOptions {
   name?: string;
 }
 
-/** The activations every builder (and the Jordan cell) accepts. */
-const ACTIVATIONS: readonly ActivationName[] = ['tanh', 'sigmoid', 'hardSigmoid', 'relu', 'linear'];
-
 function checkActivation(kind: ModelKind, name: string, value: unknown): void {
-  if (!ACTIVATIONS.includes(value as ActivationName)) {
-    throw new Error(`build ${kind}: ${name} = ${JSON.stringify(value)} is not supported; use one of ${ACTIVATIONS.join(', ')}.`);
-  }
+  checkActivationName(`build ${kind}: ${name}`, value);
 }
 
 function checkOptions(kind: ModelKind, o: ModelOptions): void {

@@ -11,6 +11,7 @@
  */
 import { tf } from '../backend';
 import type * as tfTypes from '@tensorflow/tfjs';
+import { ActivationName, checkActivationName } from '../core/activations';
 
 /** Configuration of a `JordanCell` (what its `getConfig()` serialises). */
 export interface JordanCellConfig {
@@ -19,9 +20,9 @@ export interface JordanCellConfig {
   /** Output size, which is also the state size. */
   outputUnits: number;
   /** Hidden activation (default tanh). */
-  activation?: string;
+  activation?: ActivationName;
   /** Output activation (default linear). */
-  outputActivation?: string;
+  outputActivation?: ActivationName;
   /** Base seed of the Glorot-uniform initialisers (kernel_l: seed + 3l, recurrent: seed + 1, output: seed + 2). */
   seed?: number;
   /** Layer name. */
@@ -29,23 +30,6 @@ export interface JordanCellConfig {
 }
 
 type Tensor = tfTypes.Tensor;
-
-function applyActivation(name: string, x: Tensor): Tensor {
-  switch (name) {
-    case 'tanh':
-      return tf.tanh(x);
-    case 'sigmoid':
-      return tf.sigmoid(x);
-    case 'relu':
-      return tf.relu(x);
-    case 'linear':
-      return x;
-    case 'hardSigmoid':
-      return tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1);
-    default:
-      throw new Error(`JordanCell: activation "${name}" is not supported; use tanh, sigmoid, hardSigmoid, relu or linear.`);
-  }
-}
 
 /**
  * The Jordan recurrent cell (see the module note): wrap it in `tf.layers.rnn({ cell })`;
@@ -56,8 +40,8 @@ export class JordanCell extends tf.layers.Layer {
   static className = 'JordanCell';
   readonly units: number[];
   readonly outputUnits: number;
-  readonly activation: string;
-  readonly outputActivation: string;
+  readonly activation: ActivationName;
+  readonly outputActivation: ActivationName;
   readonly seed: number | undefined;
   readonly stateSize: number;
   private kernels: tfTypes.LayerVariable[] = [];
@@ -65,6 +49,8 @@ export class JordanCell extends tf.layers.Layer {
   private recurrentKernel?: tfTypes.LayerVariable;
   private outputKernel?: tfTypes.LayerVariable;
   private outputBias?: tfTypes.LayerVariable;
+  private readonly hiddenAct: tfTypes.layers.Layer;
+  private readonly outputAct: tfTypes.layers.Layer;
 
   constructor(config: JordanCellConfig) {
     super({ name: config.name });
@@ -78,6 +64,11 @@ export class JordanCell extends tf.layers.Layer {
     this.outputUnits = config.outputUnits;
     this.activation = config.activation ?? 'tanh';
     this.outputActivation = config.outputActivation ?? 'linear';
+    checkActivationName('JordanCell: activation', this.activation);
+    checkActivationName('JordanCell: outputActivation', this.outputActivation);
+    // tfjs computes the registry's activations by name (the same names as in its layer configs)
+    this.hiddenAct = tf.layers.activation({ activation: this.activation });
+    this.outputAct = tf.layers.activation({ activation: this.outputActivation });
     this.seed = config.seed;
     this.stateSize = this.outputUnits;
   }
@@ -106,14 +97,13 @@ export class JordanCell extends tf.layers.Layer {
       const list = inputs as Tensor[];
       const x = list[0];
       const yPrev = list[1];
-      let h = applyActivation(
-        this.activation,
-        tf.add(tf.add(tf.matMul(x, this.kernels[0].read()), tf.matMul(yPrev, this.recurrentKernel!.read())), this.biases[0].read()),
-      );
+      const act = (layer: tfTypes.layers.Layer, z: Tensor) => layer.apply(z) as Tensor;
+      const z0 = tf.add(tf.add(tf.matMul(x, this.kernels[0].read()), tf.matMul(yPrev, this.recurrentKernel!.read())), this.biases[0].read());
+      let h = act(this.hiddenAct, z0);
       for (let l = 1; l < this.units.length; l++) {
-        h = applyActivation(this.activation, tf.add(tf.matMul(h, this.kernels[l].read()), this.biases[l].read()));
+        h = act(this.hiddenAct, tf.add(tf.matMul(h, this.kernels[l].read()), this.biases[l].read()));
       }
-      const y = applyActivation(this.outputActivation, tf.add(tf.matMul(h, this.outputKernel!.read()), this.outputBias!.read()));
+      const y = act(this.outputAct, tf.add(tf.matMul(h, this.outputKernel!.read()), this.outputBias!.read()));
       return [y, y];
     });
   }

@@ -4,9 +4,10 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../backend';
-import type { Array3D, WindowSet } from '../types';
+import type { Array3D, InverseScaler, WindowSet } from '../core/types';
+import { checkWindowInputs } from '../series/shapes';
 import { buildWithoutLeaks } from './builders';
-import { checkWindowShape, type InverseScaler } from './predict';
+import { modelWindowShape } from './inference';
 
 const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'RNN']);
 
@@ -67,7 +68,7 @@ export function statefulTwin(model: tfTypes.LayersModel): tfTypes.Sequential {
  */
 export function lastHiddenState(model: tfTypes.LayersModel, x: Array3D | WindowSet): { state: Float64Array; units: number } {
   const arr = 'x' in x ? x.x : x;
-  checkWindowShape('lastHiddenState', model, arr.shape);
+  checkWindowInputs('lastHiddenState', arr, modelWindowShape(model));
   lastRecurrentLayer(model, 'lastHiddenState');
   const source = model.stateful ? twin(model, null, 'sin_estado') : model;
   try {
@@ -113,7 +114,7 @@ function disposeStates(copy: tfTypes.LayersModel): void {
  */
 export function evaluateCarryingState(model: tfTypes.LayersModel, x: Array3D | WindowSet, options: { carryState: boolean }, scaler?: InverseScaler): Float64Array {
   const arr = 'x' in x ? x.x : x;
-  checkWindowShape('evaluateCarryingState', model, arr.shape);
+  checkWindowInputs('evaluateCarryingState', arr, modelWindowShape(model));
   if (typeof options?.carryState !== 'boolean') {
     throw new Error(`evaluateCarryingState: options.carryState = ${String(options?.carryState)} must be true (carry the state) or false (reset it per window).`);
   }

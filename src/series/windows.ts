@@ -1,4 +1,4 @@
-import type { Array2D, Array3D, BatchBuffers, WindowBatches, WindowSet } from '../types';
+import type { Array2D, Array3D, BatchBuffers, FlatBatch, TrainData, WindowBatches, WindowSet } from '../core/types';
 import { seededRandom as rng } from '../runtime/random';
 import { checkFinite, checkPositiveInt } from './checks';
 
@@ -198,11 +198,9 @@ export function resolveSlice(n: number, from: number | undefined, to: number | u
   return [a, b];
 }
 
-/** One batch of flat windows: `n` samples of x and their targets. */
-export interface FlatBatch {
-  x: Float64Array;
-  y: Float64Array;
-  n: number;
+/** True when `data` is a lazy batch source (`timeseriesDatasetFromArray`), not materialised windows. */
+export function isWindowBatches(data: TrainData): data is WindowBatches {
+  return typeof (data as WindowBatches).batch === 'function';
 }
 
 /**
@@ -211,12 +209,12 @@ export interface FlatBatch {
  * itself). The arrays may be reused between batches: copy what you keep.
  */
 export function* epochBatches(
-  data: WindowSet | WindowBatches,
+  data: TrainData,
   options: { batchSize: number; epoch?: number; shuffle?: boolean; seed?: number },
 ): Generator<FlatBatch> {
   const epoch = options.epoch ?? 0;
-  if (typeof (data as WindowBatches).batch === 'function') {
-    const src = data as WindowBatches;
+  if (isWindowBatches(data)) {
+    const src = data;
     // one pair of buffers for the whole epoch (each batch is used before the next is made)
     const into = { x: new Float64Array(src.batchSize * src.sequenceLength * src.features), y: new Float64Array(src.batchSize * src.outputs) };
     for (let b = 0; b < src.numBatches; b++) {
@@ -225,7 +223,7 @@ export function* epochBatches(
     }
     return;
   }
-  const set = data as WindowSet;
+  const set = data;
   const n = set.x.shape[0];
   const xs = set.x.shape[1] * set.x.shape[2];
   const ys = set.y.data.length / n;

@@ -1,4 +1,4 @@
-import type { EpochLogs } from '../types';
+import type { EpochLogs } from '../core/types';
 
 function fmt(v: number): string {
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(5) : v.toExponential(3);

@@ -1,9 +1,18 @@
+/**
+ * `train()`: the one training call of the notebooks. It checks the options and the data once,
+ * picks the backend (the fast engine, else tfjs) and shows one live progress line.
+ */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { engineSupport, fitFast } from '../engine/fit';
-import { windowShape } from '../models/predict';
-import type { TrainData, TrainHistory, TrainOptions, WindowBatches, WindowSet } from '../types';
+import type { TrainData, TrainHistory, TrainOptions } from '../core/types';
+import { DEFAULT_LEARNING_RATES } from '../engine';
+import { modelWindowShape } from '../models/inference';
+import { checkTrainData } from '../series/shapes';
+import { engineSupport, fitFast } from './fast';
 import { ProgressLine } from './progress';
-import { fitTfjs } from './tfjs-loop';
+import { fitTfjs } from './tfjs';
+
+const OPTIMIZERS = Object.keys(DEFAULT_LEARNING_RATES);
+const LOSSES = ['mse', 'mae'];
 
 function checkTrainOptions(options: TrainOptions): void {
   if (!Number.isInteger(options.epochs) || options.epochs <= 0) throw new Error(`epochs: ${options.epochs} must be a positive integer, e.g. 200.`);
@@ -14,39 +23,14 @@ function checkTrainOptions(options: TrainOptions): void {
     if (v !== undefined && !(v >= 0)) throw new Error(`${k}: ${v} must be zero or positive.`);
   }
   if (options.engine && !['auto', 'fast', 'tfjs'].includes(options.engine)) throw new Error(`engine: "${options.engine}" must be "auto", "fast" or "tfjs".`);
-  if (options.optimizer !== undefined && !['adam', 'adadelta', 'sgd', 'rmsprop'].includes(options.optimizer)) {
+  if (options.optimizer !== undefined && !OPTIMIZERS.includes(options.optimizer)) {
     throw new Error(`optimizer: "${options.optimizer}" is not supported; use "adam", "adadelta", "sgd" (with momentum) or "rmsprop" (add weightDecay for AdamW).`);
   }
-  if (options.loss !== undefined && !['mse', 'mae'].includes(options.loss)) throw new Error(`loss: "${options.loss}" is not supported; use "mse" or "mae".`);
+  if (options.loss !== undefined && !LOSSES.includes(options.loss)) throw new Error(`loss: "${options.loss}" is not supported; use "mse" or "mae".`);
   for (const m of options.metrics ?? []) {
-    if (!['mse', 'mae'].includes(m)) throw new Error(`metrics: "${m}" is not supported; use "mse" and/or "mae" (RMSE is the square root of mse).`);
+    if (!LOSSES.includes(m)) throw new Error(`metrics: "${m}" is not supported; use "mse" and/or "mae" (RMSE is the square root of mse).`);
   }
   if (options.progress !== undefined && options.progress !== 'line' && options.progress !== 'none') throw new Error(`progress: "${options.progress}" must be "line" or "none".`);
-}
-
-/** Throws a descriptive error when `data` (named `name`) does not fit the model's input and output. */
-function checkTrainData(name: string, model: tfTypes.LayersModel, data: TrainData): void {
-  const [steps, features] = windowShape(model);
-  const outputs = (model.outputs[0].shape as Array<number | null>).slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
-  if (data === null || typeof data !== 'object') throw new Error(`${name}: ${String(data)} is not training data; pass windows {x, y} (lagWindows) or a batch source (timeseriesDatasetFromArray).`);
-  if (typeof (data as WindowBatches).batch === 'function') {
-    const src = data as WindowBatches;
-    if (src.sequenceLength !== steps || src.features !== features) {
-      throw new Error(`${name}: batches of [${src.sequenceLength} steps, ${src.features} features] do not fit the model's input [batch, ${steps}, ${features}]; rebuild the model or the source.`);
-    }
-    if (src.outputs !== outputs) throw new Error(`${name}: the source has ${src.outputs} target(s) per window but the model gives ${outputs}; rebuild the model with outputUnits: ${src.outputs}.`);
-    return;
-  }
-  const { x, y } = data as WindowSet;
-  if (!x || !y || x.shape.length !== 3) throw new Error(`${name}: expected windows {x: [n, steps, features], y}, got ${JSON.stringify(Object.keys(data))}; build them with lagWindows.`);
-  const [n] = x.shape;
-  if (x.shape[1] !== steps || x.shape[2] !== features) {
-    throw new Error(`${name}: windows of shape [${x.shape.join(', ')}] do not fit the model's input [batch, ${steps}, ${features}]; rebuild the model or the windows.`);
-  }
-  if (n === 0) throw new Error(`${name}: there are no windows; the series is shorter than the window length ${steps}.`);
-  if (y.data.length !== n * outputs) {
-    throw new Error(`${name}: ${y.data.length} targets for ${n} windows, but the model gives ${outputs} output(s) per window; rebuild the model (outputUnits, returnSequences) or the targets.`);
-  }
 }
 
 const saidWhy = new Set<string>();
@@ -61,13 +45,14 @@ const saidWhy = new Set<string>();
  */
 export async function train(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions): Promise<TrainHistory> {
   checkTrainOptions(options);
-  checkTrainData('data', model, data);
-  if (options.validationData !== undefined) checkTrainData('validationData', model, options.validationData);
+  const shape = modelWindowShape(model);
+  checkTrainData('data', data, shape);
+  if (options.validationData !== undefined) checkTrainData('validationData', options.validationData, shape);
   const choice = options.engine ?? 'auto';
   let useFast = false;
   let fallbackReason: string | undefined;
   if (choice !== 'tfjs') {
-    const reason = engineSupport(model, options);
+    const reason = engineSupport(model);
     if (reason === null) useFast = true;
     else if (choice === 'fast') throw new Error(`engine "fast" cannot train ${model.name}: ${reason}. Use engine: "auto" or "tfjs".`);
     else {
@@ -88,7 +73,8 @@ export async function train(model: tfTypes.LayersModel, data: TrainData, options
       userHook?.(epoch, logs);
     },
   };
-  const result = useFast ? await fitFast(model, data, opts) : await fitTfjs(model, data, opts, { onBatch: (e, b, n) => progress.batch(e, b, n) });
+  const loop = { onBatch: (epoch: number, batch: number, batches: number) => progress.batch(epoch, batch, batches) };
+  const result = useFast ? await fitFast(model, data, opts, loop) : await fitTfjs(model, data, opts, loop);
   if (fallbackReason) result.fallbackReason = fallbackReason;
   const last = Object.entries(result.history).map(([k, v]) => `${k} ${v[v.length - 1].toPrecision(4)}`).join(', ');
   progress.finish(`${model.name}: ${options.epochs} épocas en ${result.totalSeconds.toFixed(1)} s (motor ${result.engine === 'fast' ? 'rápido' : 'tfjs'}); ${last}`);

@@ -5,7 +5,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { chromiumPath, CHROMIUM_FLAGS, closeRenderer, figureBundle, lossFigure, seriesFigure } from '../../src';
+import { lossFigure, seriesFigure } from '../../src';
+import { chromiumPath, CHROMIUM_FLAGS, closeRenderer } from '../../src/plot/render';
+import { figureBundle } from '../../src/plot/show';
 import { root, runNotebooks, writeNotebook } from '../support/runner';
 
 const skip = process.env.RNN_SKIP_BROWSER === '1';

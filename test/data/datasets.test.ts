@@ -5,7 +5,12 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { datasetInfo, downloadToCache, generateJenaLike, JENA_COLUMNS, loadCsv, loadDataset, loadJena, parseCsvText, seriesOf } from '../../src';
+import { JENA_COLUMNS, loadCsv, loadDataset, loadJena } from '../../src';
+import { parseCsvText } from '../../src/data/csv';
+import { downloadToCache } from '../../src/data/fetch';
+import { generateJenaLike } from '../../src/data/jena';
+import { seriesOf } from '../../src/data/load';
+import { datasetInfo } from '../../src/data/registry';
 import { realDataDir } from '../support/data';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-data-'));

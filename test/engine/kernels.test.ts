@@ -2,7 +2,9 @@
 // twins, the engine heap (arenas, growth, reuse), and whole networks on either kernel set.
 import * as path from 'path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, engineGradients, FusedNetwork, initBackend, predictFast, seededRandom } from '../../src';
+import { buildModel, initBackend } from '../../src';
+import { seededRandom } from '../../src/runtime/random';
+import { engineGradients, FusedNetwork, predictFast } from '../../src/train/fast';
 import type { ModelKind } from '../../src';
 import { KERNELS_WASM_BASE64 } from '../../src/engine/kernels.generated';
 import { Heap, useEngineHeap } from '../../src/engine/heap';

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, FusedNetwork, initBackend, train } from '../../src';
+import { buildModel, initBackend, train } from '../../src';
+import { FusedNetwork } from '../../src/train/fast';
 import { threadsFor } from '../../src/engine/parallel';
 import { relError, smallData } from '../support/models';
 

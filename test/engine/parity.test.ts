@@ -2,7 +2,10 @@
 // against central finite differences in float64, for every cell type.
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, engineGradients, FusedNetwork, FusedOptimizer, fitTfjs, fitFast, initBackend, predictFast, tf } from '../../src';
+import { buildModel, initBackend, tf } from '../../src';
+import { FusedOptimizer } from '../../src/engine/optimizers';
+import { engineGradients, FusedNetwork, fitFast, predictFast } from '../../src/train/fast';
+import { fitTfjs } from '../../src/train/tfjs';
 import type { ModelKind, ModelOptions, OptimizerName, WindowSet } from '../../src';
 import { perturbedModel, relError, smallData } from '../support/models';
 
@@ -44,9 +47,9 @@ function finiteDifferenceError(net: FusedNetwork, data: WindowSet, grads: Float6
     for (let i = 0; i < p.value.length; i++) {
       const keep = p.value[i];
       p.value[i] = keep + h;
-      const up = net.batchLoss(data.x.data, data.y.data, n, 'mse', 0, false);
+      const up = net.batchLoss({ x: data.x.data, y: data.y.data, n }, { loss: 'mse', gradients: false });
       p.value[i] = keep - h;
-      const down = net.batchLoss(data.x.data, data.y.data, n, 'mse', 0, false);
+      const down = net.batchLoss({ x: data.x.data, y: data.y.data, n }, { loss: 'mse', gradients: false });
       p.value[i] = keep;
       num += ((up - down) / (2 * h) - grads[k][i]) ** 2;
       den += grads[k][i] ** 2;

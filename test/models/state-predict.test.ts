@@ -125,7 +125,7 @@ describe('predictBatches', () => {
     expect(Array.from(actual)).toEqual(Array.from(all.y.data).map((v) => 2 * v));
     expect(Array.from(predicted)).toEqual(Array.from(predictWindows(m, all, scaler)));
     const wrong = buildModel('lstm', { steps: 4, features: 1, units: [3] });
-    expect(() => predictBatches(wrong, ds)).toThrow(/predictBatches: windows of shape \[16, 5, 1\] do not fit the model's input \[batch, 4, 1\]/);
+    expect(() => predictBatches(wrong, ds)).toThrow(/predictBatches: batches of \[5 steps, 1 features\] do not fit the model's input \[batch, 4, 1\]/);
   });
 });
 
@@ -165,7 +165,8 @@ describe('model files', () => {
 
 describe('no tensor leaks in builders, copies and state helpers', () => {
   it('keeps tf.memory().numTensors unchanged across repeated calls', async () => {
-    const { train, statefulTwin } = await import('../../src');
+    const { train } = await import('../../src');
+    const { statefulTwin } = await import('../../src/models/state');
     const st = buildModel('lstm', { steps: 3, features: 1, units: [2], seed: 1, stateful: true, batchSize: 2 });
     const plain = buildModel('jordan', { steps: 3, features: 1, units: [2, 2], seed: 1 });
     const data = smallData(6, 3, 1);

@@ -1,7 +1,10 @@
 import { createRequire } from 'module';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { closeRenderer, correlogramFigure, describeFigure, distributionFigure, figureBundle, hitRateFigure, lossFigure, metricsComparisonFigure, paramCountFigure, predictionFigure, resetPlotlyLibrary, seriesFigure, show, smallMultiplesFigure, WEBGL_POINTS } from '../../src';
-import type { DisplayContent } from '../../src';
+import { correlogramFigure, distributionFigure, hitRateFigure, lossFigure, metricsComparisonFigure, paramCountFigure, predictionFigure, seriesFigure, show, smallMultiplesFigure } from '../../src';
+import { WEBGL_POINTS } from '../../src/plot/figures';
+import { closeRenderer } from '../../src/plot/render';
+import { describeFigure, figureBundle, resetPlotlyLibrary } from '../../src/plot/show';
+import type { DisplayContent } from '../../src/plot/kernel';
 
 const pngSize = (b64: string) => {
   const b = Buffer.from(b64, 'base64');

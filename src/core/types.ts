@@ -60,6 +60,32 @@ export interface BatchBuffers {
 /** Training or validation data: materialised windows or a lazy batch source. */
 export type TrainData = WindowSet | WindowBatches;
 
+/** One batch of flat windows: `n` samples of x and their targets (see `epochBatches`). */
+export interface FlatBatch {
+  x: Float64Array;
+  y: Float64Array;
+  n: number;
+}
+
+/** Running sums of squared and absolute errors (for the `mse` and `mae` metrics). */
+export interface ErrorSums {
+  mse: number;
+  mae: number;
+}
+
+/** What windows must look like to fit a model: steps and features per window, targets per window. */
+export interface WindowShape {
+  steps: number;
+  features: number;
+  /** Target values per window (output steps × outputs). */
+  outputs: number;
+}
+
+/** Anything with `inverseTransform` (the scalers of src/series): undoes a normalisation. */
+export interface InverseScaler {
+  inverseTransform(values: Float64Array): Float64Array;
+}
+
 export type OptimizerName = 'adam' | 'adadelta' | 'sgd' | 'rmsprop';
 export type LossName = 'mse' | 'mae';
 export type EngineChoice = 'auto' | 'fast' | 'tfjs';
