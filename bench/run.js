@@ -72,7 +72,7 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
     for (const batch of batchSizes) {
       const fast = await timeEpoch('fast', kind, set, [5, 5], batch, quick ? 20 : 0);
       const tfjs = await timeEpoch('tfjs', kind, set, [5, 5], batch, batch === 1 ? (quick ? 10 : 60) : batch === 16 ? (quick ? 5 : 30) : (quick ? 1 : 6));
-      rows.push({ config: 'seed 000 (2980×20×1, 2×5)', cell: kind, batch, fast, tfjs });
+      rows.push({ config: 'documento 000 (2980×20×1, 2×5)', cell: kind, batch, fast, tfjs });
       torchCases.push({ cell: kind, batch, windows, steps: 20, features: 1, units: [5, 5], batches: batch === 1 ? (quick ? 50 : 500) : 0 });
       process.stdout.write('.');
     }
@@ -123,8 +123,8 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
     jenaRow.roundRatios = rounds.fast.map((f, i) => rounds.torch[i] / f);
     console.log(`engine vs PyTorch per round: ${jenaRow.roundRatios.map((v) => v.toFixed(2) + '×').join(' / ')} (median ${median(jenaRow.roundRatios).toFixed(2)}×)`);
   }
-  const practice = rows.filter((r) => r.batch === 1 && r.config.startsWith('seed 000')).reduce((s, r) => s + r.fast * 200, 0);
-  console.log(`\nseed-000 practice (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`);
+  const practice = rows.filter((r) => r.batch === 1 && r.config.startsWith('documento 000')).reduce((s, r) => s + r.fast * 200, 0);
+  console.log(`\npractice of documento 000 (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`);
   const file = path.join(__dirname, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), quick, backend, torch: torch.torch ?? torch.skipped, rows, practiceSeconds: practice }, null, 2) + '\n');

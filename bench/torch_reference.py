@@ -14,7 +14,7 @@ import torch.nn as nn
 
 
 class Jordan(nn.Module):
-    """Hidden stack fed by the input and the previous output (seed 000)."""
+    """Hidden stack fed by the input and the previous output (documento 000)."""
 
     def __init__(self, features, units):
         super().__init__()

@@ -49,8 +49,8 @@ export interface WindowBatches {
 
 /**
  * Buffers a lazy source may fill instead of allocating new arrays for every batch (the fast
- * engine passes them: a new 3 MB array per Jena batch costs more than filling it). The batch
- * is then views of them, valid until they are filled again.
+ * engine passes one pair per epoch). The batch is then views of them, valid until they are
+ * filled again.
  */
 export interface BatchBuffers {
   x: Float64Array;

@@ -33,7 +33,7 @@ export function mae(predicted: ArrayLike<number>, actual: ArrayLike<number>): nu
   return s / actual.length;
 }
 
-/** Share of predictions with |predicted − actual| / |actual| < margin (seed 000's "tasa de aciertos"). */
+/** Share of predictions with |predicted − actual| / |actual| < margin (documento 000's "tasa de aciertos"). */
 export function hitRate(predicted: ArrayLike<number>, actual: ArrayLike<number>, margin: number): number {
   pair('hitRate', predicted, actual);
   if (!(margin > 0)) throw new Error(`margin: ${margin} must be a positive fraction, e.g. 0.05 for 5 %.`);
@@ -45,7 +45,7 @@ export function hitRate(predicted: ArrayLike<number>, actual: ArrayLike<number>,
 /** The default margins 2 %, 2.5 %, … 5 %. */
 export const DEFAULT_MARGINS = [0.02, 0.025, 0.03, 0.035, 0.04, 0.045, 0.05];
 
-/** Hit rate for each margin (seed 000: 2 % … 5 %). */
+/** Hit rate for each margin (documento 000: 2 % … 5 %). */
 export function hitRateCurve(predicted: ArrayLike<number>, actual: ArrayLike<number>, margins: number[] = DEFAULT_MARGINS): { margins: number[]; rates: number[] } {
   return { margins: [...margins], rates: margins.map((m) => hitRate(predicted, actual, m)) };
 }
@@ -68,7 +68,7 @@ export function persistenceForecast(series: ArrayLike<number>, from = 1): { pred
 }
 
 /**
- * Seed 001's common-sense baseline over windowed data: "the temperature in 24 h equals the
+ * Documento 001's common-sense baseline over windowed data: "the temperature in 24 h equals the
  * last temperature of the window". Works on standardised windows: `feature` is the
  * temperature column inside x, `mean`/`std` undo the standardisation of that column
  * (targets are in original units, as in the book). Returns the MAE in original units.
@@ -95,7 +95,7 @@ export interface ForecastMetrics {
   mse: number;
   rmse: number;
   mae: number;
-  /** Hit rate within 2 % and 5 % relative error (seed 000). */
+  /** Hit rate within 2 % and 5 % relative error (documento 000). */
   hit2: number;
   hit5: number;
   /** Hit rate for margins 2 %…5 %. */

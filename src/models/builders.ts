@@ -44,7 +44,7 @@ export interface ModelOptions {
   dropout?: number;
   /** Fraction of the recurrent state dropped in training, in [0, 1). */
   recurrentDropout?: number;
-  /** Dense layers between the recurrent stack and the output (seed 002: [{units: 8, activation: 'relu'}, {units: 4, activation: 'relu'}]). */
+  /** Dense layers between the recurrent stack and the output (documento 002: [{units: 8, activation: 'relu'}, {units: 4, activation: 'relu'}]). */
   head?: DenseSpec[];
   /** Seed of every initializer (default 0). */
   seed?: number;
@@ -87,10 +87,10 @@ const glorot = (seed: number) => tf.initializers.glorotUniform({ seed });
 
 function addHeadAndOutput(model: tfTypes.Sequential, o: ModelOptions, seed: number): void {
   (o.head ?? []).forEach((h, i) => {
-    model.add(tf.layers.dense({ units: h.units, activation: h.activation ?? 'relu', kernelInitializer: glorot(seed + 100 + i), name: `dense_${i + 1}` }));
+    model.add(tf.layers.dense({ units: h.units, activation: h.activation ?? 'relu', kernelInitializer: glorot(seed + 100 + i), name: `head_${i + 1}` }));
   });
   model.add(
-    tf.layers.dense({ units: o.outputUnits ?? 1, activation: o.outputActivation ?? 'linear', kernelInitializer: glorot(seed + 999), name: 'salida' }),
+    tf.layers.dense({ units: o.outputUnits ?? 1, activation: o.outputActivation ?? 'linear', kernelInitializer: glorot(seed + 999), name: 'output' }),
   );
 }
 
@@ -170,7 +170,7 @@ export function buildGRU(options: ModelOptions): tfTypes.Sequential {
 }
 
 /**
- * Jordan network (seed 000): one recurrent cell whose hidden stack `units` feeds the output
+ * Jordan network (documento 000): one recurrent cell whose hidden stack `units` feeds the output
  * layer, and whose state is the previous output. No extra head: the output is in the cell.
  */
 export function buildJordan(o: ModelOptions): tfTypes.Sequential {
@@ -183,16 +183,16 @@ export function buildJordan(o: ModelOptions): tfTypes.Sequential {
   return model;
 }
 
-/** A densely connected network on the flattened window (seeds 001/002): Flatten → Dense(units…, relu) → output. */
+/** A densely connected network on the flattened window (documentos 001 y 002): Flatten → Dense(units…, relu) → output. */
 export function buildDense(o: ModelOptions): tfTypes.Sequential {
   checkOptions('dense', o);
   if (o.dropout || o.recurrentDropout || o.returnSequences || o.stateful) {
     throw new Error('build dense: dropout, recurrentDropout, returnSequences and stateful apply to recurrent layers only; remove them or build elman/lstm/gru.');
   }
   const seed = o.seed ?? 0;
-  const model = tf.sequential({ name: o.name ?? 'densa' });
-  model.add(tf.layers.flatten({ ...inputConfig(o), name: 'aplanar' }));
-  o.units.forEach((units, l) => model.add(tf.layers.dense({ units, activation: o.activation ?? 'relu', kernelInitializer: glorot(seed + 10 * l), name: `densa_${l + 1}` })));
+  const model = tf.sequential({ name: o.name ?? 'dense' });
+  model.add(tf.layers.flatten({ ...inputConfig(o), name: 'flatten' }));
+  o.units.forEach((units, l) => model.add(tf.layers.dense({ units, activation: o.activation ?? 'relu', kernelInitializer: glorot(seed + 10 * l), name: `dense_${l + 1}` })));
   addHeadAndOutput(model, { ...o, head: o.head }, seed);
   return model;
 }

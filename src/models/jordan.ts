@@ -1,5 +1,5 @@
 /**
- * The Jordan network of seed 000 as a tfjs recurrent cell: the hidden layer receives the
+ * The Jordan network of documento 000 as a tfjs recurrent cell: the hidden layer receives the
  * input and the network's previous OUTPUT (not its previous hidden state, as Elman's):
  *
  *   h₀(t) = act(x(t)·K₀ + y(t−1)·R + b₀),   h_l(t) = act(h_{l−1}(t)·K_l + b_l),

@@ -1,5 +1,5 @@
 /**
- * Hidden state (seed 003): the state a recurrent network ends a window with, and
+ * Hidden state (documento 003): the state a recurrent network ends a window with, and
  * evaluation that carries it from one window to the next instead of starting from zeros.
  */
 import type * as tfTypes from '@tensorflow/tfjs';

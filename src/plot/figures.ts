@@ -80,7 +80,7 @@ export interface PredictionSegment {
 /**
  * Real series vs predictions on training and test, in original units and aligned in
  * time. Each prediction i belongs to the target of window i, i.e. to position
- * `lag + i` of the series (seed 004 shows the shifted chart one gets by plotting
+ * `lag + i` of the series (documento 004 shows the shifted chart one gets by plotting
  * predictions from position 0): pass x values that already include that shift, e.g.
  * `dates.slice(lag, lag + n)`.
  */
@@ -143,7 +143,7 @@ function asPercent(values: NumberSeries): number[] {
 }
 
 /**
- * Hit rate (share of predictions within a relative margin) vs margin, per model (seed
+ * Hit rate (share of predictions within a relative margin) vs margin, per model (documento
  * 000: margins 2 % … 5 %). Margins and rates as fractions (`0.02`, `0.83`, as
  * `forecastMetrics().curve` gives them) or already in percent; shown in percent.
  */
@@ -207,7 +207,7 @@ export function metricsComparisonFigure(metrics: Record<string, Record<string, n
   return { data, layout };
 }
 
-/** Parameter count vs window length, one line per model family (seed 002). */
+/** Parameter count vs window length, one line per model family (documento 002). */
 export function paramCountFigure(lookBacks: NumberSeries, counts: Record<string, NumberSeries>, texts: FigureTexts = {}): PlotlyFigure {
   const data = Object.entries(counts).map(([name, c]) => {
     checkLengths('paramCountFigure', lookBacks, c, 'lookBacks', `counts of "${name}"`);

@@ -112,7 +112,7 @@ export class StandardScaler extends AffineScaler {
 }
 
 /**
- * A fixed range mapped linearly onto `featureRange` — seed 000: 0 € … 15 € → [−1, 1] for
+ * A fixed range mapped linearly onto `featureRange` — documento 000: 0 € … 15 € → [−1, 1] for
  * tanh. No statistics are learnt (`fit` is not needed). Values outside [min, max] are
  * not clipped: `transform` reports them (warning + `outOfRange`).
  */

@@ -7,7 +7,7 @@ export interface IndexRange {
 }
 
 /**
- * Chronological split of n items by fractions (e.g. [0.5, 0.25, 0.25] as seed 001):
+ * Chronological split of n items by fractions (e.g. [0.5, 0.25, 0.25] as documento 001):
  * consecutive ranges, never shuffled. Sizes are `floor(fraction·n)` (Chollet's
  * `int(0.5 * len)`), the last range takes the remainder.
  */
@@ -27,9 +27,9 @@ export function splitByFractions(n: number, fractions: number[]): IndexRange[] {
 }
 
 /**
- * Ranges written as Python slices, e.g. seed 004's `[:2000]`, `[1500:2000]`, `[2000:]`
+ * Ranges written as Python slices, e.g. documento 004's `[:2000]`, `[1500:2000]`, `[2000:]`
  * → `splitByRanges(n, [[undefined, 2000], [1500, 2000], [2000, undefined]])`. Ranges may
- * overlap (seed 004's validation lies inside its training range).
+ * overlap (documento 004's validation lies inside its training range).
  */
 export function splitByRanges(n: number, ranges: Array<[number | undefined, number | undefined]>): IndexRange[] {
   return ranges.map(([a, b]) => {
@@ -38,7 +38,7 @@ export function splitByRanges(n: number, ranges: Array<[number | undefined, numb
   });
 }
 
-/** The first `nTrain` items for training and the rest for test (seed 000). */
+/** The first `nTrain` items for training and the rest for test (documento 000). */
 export function splitFirstN(n: number, nTrain: number): [IndexRange, IndexRange] {
   if (!Number.isInteger(nTrain) || nTrain <= 0 || nTrain >= n) throw new Error(`nTrain: ${nTrain} must be an integer in (0, ${n}) so that both parts have data.`);
   return [{ start: 0, end: nTrain }, { start: nTrain, end: n }];

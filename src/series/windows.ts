@@ -142,18 +142,18 @@ export function timeseriesDatasetFromArray(
 
 export interface LagWindowOptions {
   /**
-   * `steps` (default): x `[samples, lag, features]`, one time step per lag (seed 000).
-   * `features`: x `[samples, 1, lag·features]`, the lags as features of one step (seed 004).
+   * `steps` (default): x `[samples, lag, features]`, one time step per lag (documento 000).
+   * `features`: x `[samples, 1, lag·features]`, the lags as features of one step (documento 004).
    */
   layout?: 'steps' | 'features';
   /** Index of the feature to predict when the series has several (default 0). */
   targetFeature?: number;
-  /** Targets `[samples, 1, 1]` for a model that returns sequences (seed 004's return_sequences). */
+  /** Targets `[samples, 1, 1]` for a model that returns sequences (documento 004's return_sequences). */
   sequenceTargets?: boolean;
 }
 
 /**
- * `create_dataset` of seeds 000/004: window i = series[i … i+lag−1], target = series[i+lag];
+ * `create_dataset` of documentos 000 y 004: window i = series[i … i+lag−1], target = series[i+lag];
  * `series.length − lag` samples.
  */
 export function lagWindows(series: Float64Array | Array2D, lag: number, options: LagWindowOptions = {}): WindowSet {

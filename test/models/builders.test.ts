@@ -89,7 +89,7 @@ describe('saving and loading without tfjs-node', () => {
   });
 });
 
-describe('hidden state (seed 003)', () => {
+describe('hidden state (documento 003)', () => {
   it('returns the final hidden state, and carrying it changes later predictions only', () => {
     const m = buildModel('elman', { steps: 4, features: 1, units: [3], seed: 4 });
     const data = smallData(5, 4, 1);

@@ -9,7 +9,7 @@ describe('chronological splits', () => {
       { start: 315337, end: 420451 },
     ]);
   });
-  it("reproduces seed 004's overlapping ranges", () => {
+  it("reproduces documento 004's overlapping ranges", () => {
     expect(splitByRanges(3650, [[undefined, 2000], [1500, 2000], [2000, undefined]])).toEqual([
       { start: 0, end: 2000 },
       { start: 1500, end: 2000 },

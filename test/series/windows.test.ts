@@ -24,7 +24,7 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
     expect(Array.from(ds.batch(0).y.data)).toEqual([103, 104]);
   });
 
-  it('yields the seed-001 Jena counts on 420,451 rows without materialising windows', () => {
+  it('yields the documento-001 Jena counts on 420,451 rows without materialising windows', () => {
     const rows = 420451;
     const features = 14;
     const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
@@ -87,7 +87,7 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
   });
 });
 
-describe('lagWindows (create_dataset of seeds 000/004)', () => {
+describe('lagWindows (create_dataset of documentos 000 and 004)', () => {
   const s = Float64Array.from([10, 11, 12, 13, 14, 15]);
   it('builds [samples, lag, 1] windows with the next value as target', () => {
     const w = lagWindows(s, 3);
@@ -96,7 +96,7 @@ describe('lagWindows (create_dataset of seeds 000/004)', () => {
     expect(w.y.shape).toEqual([3, 1]);
     expect(Array.from(w.y.data)).toEqual([13, 14, 15]);
   });
-  it("builds seed 004's [samples, 1, lag] layout with sequence targets", () => {
+  it("builds documento 004's [samples, 1, lag] layout with sequence targets", () => {
     const w = lagWindows(s, 3, { layout: 'features', sequenceTargets: true });
     expect(w.x.shape).toEqual([3, 1, 3]);
     expect(w.y.shape).toEqual([3, 1, 1]);

@@ -12,7 +12,7 @@ const trainSet = sliceWindows(windows, 0, 60);
 const valSet = sliceWindows(windows, 60, 83); // 23 windows: not a multiple of the batch size
 const quiet: Partial<TrainOptions> = { progress: 'none' };
 
-describe('stateful models (seed 004) on the tfjs path', () => {
+describe('stateful models (documento 004) on the tfjs path', () => {
   const build = () => buildModel('lstm', { steps: 4, features: 1, units: [3], stateful: true, batchSize: 5, seed: 3, name: 'lstm_con_estado' });
 
   it('train in order with validation, deterministically, and lower the loss', async () => {

@@ -48,7 +48,7 @@ describe.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])('train() with the %s engi
 });
 
 describe('many-to-many (returnSequences)', () => {
-  it.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])("trains seed 004's LSTM returning sequences end to end (%s)", async (engine) => {
+  it.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])("trains documento 004's LSTM returning sequences end to end (%s)", async (engine) => {
     const seq = lagWindows(sine, 3, { layout: 'features', sequenceTargets: true });
     const m = buildModel('lstm', { steps: 1, features: 3, units: [4], returnSequences: true, seed: 2 });
     expect(m.outputs[0].shape).toEqual([null, 1, 1]);
