@@ -7,6 +7,7 @@
 import { tf } from '../backend';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { ActivationName, checkActivationName } from '../core/activations';
+import { isKernelWeight } from './inference';
 import { JordanCell } from './jordan';
 
 /** The networks `buildModel` builds: Elman (SimpleRNN), Jordan, LSTM, GRU, or a dense network on the flattened window. */
@@ -206,7 +207,7 @@ export function countParams(model: tfTypes.LayersModel): number {
 export function kernelNorm(model: tfTypes.LayersModel): number {
   let s = 0;
   for (const w of model.trainableWeights) {
-    if (!/kernel/.test(w.name)) continue;
+    if (!isKernelWeight(w.name)) continue;
     const v = w.read().dataSync();
     for (let i = 0; i < v.length; i++) s += v[i] * v[i];
   }

@@ -5,7 +5,7 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../backend';
-import { activationNamed } from '../core/activations';
+import { ACTIVATION_NAMES, activationNamed } from '../core/activations';
 import type { ActivationName } from '../core/activations';
 import type { Array3D, LossName, TrainData, TrainHistory, TrainOptions, WindowSet } from '../core/types';
 import { DEFAULT_LEARNING_RATES, LayerSpec, layerFromSpec, Network, NetworkSpec, Trainer } from '../engine';
@@ -25,7 +25,7 @@ function activationOf(config: Record<string, unknown>, key: string, layer: strin
   const raw = config[key];
   const name = typeof raw === 'string' ? raw : raw && typeof raw === 'object' ? String((raw as { className?: string }).className) : 'linear';
   const act = activationNamed(name);
-  if (!act) throw new Unsupported(`layer ${layer} uses activation "${name}" (the engine supports tanh, sigmoid, hardSigmoid, relu, linear)`);
+  if (!act) throw new Unsupported(`layer ${layer} uses activation "${name}" (the engine supports ${ACTIVATION_NAMES.join(', ')})`);
   return act;
 }
 
@@ -146,9 +146,13 @@ export class FusedNetwork extends Network {
  * `data` and `options` are the ones `train()` has checked.
  */
 export async function fitFast(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions, loop: Omit<LoopSettings, 'shuffle'> = {}): Promise<TrainHistory> {
-  const reason = engineSupport(model);
-  if (reason) throw new Error(`The fast engine cannot train this model: ${reason}. Use engine: "tfjs" (or "auto").`);
-  const net = new FusedNetwork(model);
+  let net: FusedNetwork;
+  try {
+    net = new FusedNetwork(model);
+  } catch (err) {
+    if (!(err instanceof Unsupported)) throw err;
+    throw new Error(`The fast engine cannot train this model: ${err.message}. Use engine: "tfjs" (or "auto").`);
+  }
   try {
     const optimizer = options.optimizer ?? 'adam';
     const trainer = new Trainer(net, {
