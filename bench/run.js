@@ -4,10 +4,10 @@
 // writes bench/results/<timestamp>.json. `--quick` for a smoke run, `--jena` for the Jena-shape
 // rounds alone. Not part of `npm test`.
 'use strict';
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawnSync } = require('child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const L = require('../dist');
 // internals by path (the public entry lists only what notebooks and users need)
 const { seededRandom } = require('../dist/runtime/random');
@@ -121,13 +121,13 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   console.log(`\nJena rounds (s/batch, engine and PyTorch taking turns): engine ${fmtRounds(rounds.fast)} · PyTorch best ${fmtRounds(rounds.torch)}`);
   if (rounds.torch.length) {
     jenaRow.roundRatios = rounds.fast.map((f, i) => rounds.torch[i] / f);
-    console.log(`engine vs PyTorch per round: ${jenaRow.roundRatios.map((v) => v.toFixed(2) + '×').join(' / ')} (median ${median(jenaRow.roundRatios).toFixed(2)}×)`);
+    console.log(`engine vs PyTorch per round: ${jenaRow.roundRatios.map((v) => `${v.toFixed(2)}×`).join(' / ')} (median ${median(jenaRow.roundRatios).toFixed(2)}×)`);
   }
   const practice = rows.filter((r) => r.batch === 1 && r.config.startsWith('documento 000')).reduce((s, r) => s + r.fast * 200, 0);
   console.log(`\npractice of documento 000 (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`);
   const file = path.join(__dirname, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), quick, backend, torch: torch.torch ?? torch.skipped, rows, practiceSeconds: practice }, null, 2) + '\n');
+  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), quick, backend, torch: torch.torch ?? torch.skipped, rows, practiceSeconds: practice }, null, 2)}\n`);
   console.log(`written ${path.relative(process.cwd(), file)}`);
 })().catch((e) => {
   console.error(e);

@@ -4,8 +4,8 @@
 // file the engine loads (committed, so installing the project needs no WebAssembly tools).
 // test/engine/kernels.test.ts checks that the committed file matches a fresh compile.
 'use strict';
-const fs = require('fs');
-const path = require('path');
+const fs = require('node:fs');
+const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const WAT = path.join(root, 'src', 'engine', 'kernels.wat');

@@ -3,9 +3,9 @@
 // folders under build/jupyter (nothing written to ~), node_modules/.bin on PATH so the
 // kernelspec's `tslab` resolves, and a Python that has Jupyter.
 'use strict';
-const fs = require('fs');
-const path = require('path');
-const { spawnSync } = require('child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 

@@ -3,8 +3,8 @@
 // kernel, using only project-local Jupyter folders. Bound to 127.0.0.1 with token
 // authentication kept on: a notebook server runs arbitrary code for whoever reaches it.
 'use strict';
-const path = require('path');
-const { spawnSync } = require('child_process');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const { root, jupyterEnv, findPython } = require('./jupyter-env');
 
 const apps = [

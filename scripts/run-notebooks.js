@@ -3,9 +3,9 @@
 // headless with the tslab kernel and writes out/<name>.ipynb, out/<name>.html and
 // out/summary.json. Quick mode (RNN_QUICK=1) is passed through, never set here.
 'use strict';
-const fs = require('fs');
-const path = require('path');
-const { spawnSync } = require('child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const { root, jupyterEnv, findPython } = require('./jupyter-env');
 
 function main(argv) {

@@ -2,8 +2,8 @@
 // `npm run strip`: removes outputs and execution counts from notebooks/*.ipynb (written
 // atomically). `--check` only reports notebooks that carry outputs and exits 1 if any do.
 'use strict';
-const fs = require('fs');
-const path = require('path');
+const fs = require('node:fs');
+const path = require('node:path');
 const { root } = require('./jupyter-env');
 
 const check = process.argv.includes('--check');
@@ -23,7 +23,7 @@ for (const file of targets) {
   let changed = false;
   for (const cell of nb.cells || []) {
     if (cell.cell_type !== 'code') continue;
-    if ((cell.outputs && cell.outputs.length) || cell.execution_count !== null) changed = true;
+    if ((cell.outputs?.length) || cell.execution_count !== null) changed = true;
     cell.outputs = [];
     cell.execution_count = null;
   }
@@ -34,7 +34,7 @@ for (const file of targets) {
     continue;
   }
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(nb, null, 1) + '\n');
+  fs.writeFileSync(tmp, `${JSON.stringify(nb, null, 1)}\n`);
   fs.renameSync(tmp, file);
   console.log(`stripped ${path.relative(root, file)}`);
 }

@@ -79,11 +79,13 @@ export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   },
   relu: {
     name: 'relu',
+    // biome-ignore lint/complexity/useMathMinMax: the ternary maps NaN to 0 (Math.max gives NaN), as it always has
     value: (x) => (x > 0 ? x : 0),
     slope: (y) => (y > 0 ? 1 : 0),
     valueInto(src, sOff, dst, dOff, n) {
       for (let k = 0; k < n; k++) {
         const x = src[sOff + k];
+        // biome-ignore lint/complexity/useMathMinMax: as value() above
         dst[dOff + k] = x > 0 ? x : 0;
       }
     },
@@ -109,7 +111,7 @@ export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as ActivationName[];
 
 /** True when `value` is one of the registry's names. */
 export function isActivationName(value: unknown): value is ActivationName {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ACTIVATIONS, value);
+  return typeof value === 'string' && Object.hasOwn(ACTIVATIONS, value);
 }
 
 /**

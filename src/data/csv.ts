@@ -52,13 +52,10 @@ const DMY = /^(\d{2})\.(\d{2})\.(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /** Parses a date cell as UTC; returns undefined when it is not a supported date. */
 export function parseDateCell(text: string, format: 'iso' | 'dmy' | 'auto' = 'auto'): Date | undefined {
-  let m: RegExpExecArray | null;
-  if (format !== 'dmy' && (m = ISO.exec(text))) {
-    return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)));
-  }
-  if (format !== 'iso' && (m = DMY.exec(text))) {
-    return new Date(Date.UTC(+m[3], +m[2] - 1, +m[1], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)));
-  }
+  const iso = format !== 'dmy' ? ISO.exec(text) : null;
+  if (iso) return new Date(Date.UTC(+iso[1], +iso[2] - 1, +iso[3], +(iso[4] ?? 0), +(iso[5] ?? 0), +(iso[6] ?? 0)));
+  const dmy = format !== 'iso' ? DMY.exec(text) : null;
+  if (dmy) return new Date(Date.UTC(+dmy[3], +dmy[2] - 1, +dmy[1], +(dmy[4] ?? 0), +(dmy[5] ?? 0), +(dmy[6] ?? 0)));
   return undefined;
 }
 

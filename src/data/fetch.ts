@@ -4,12 +4,12 @@
  * mismatch or an interrupted transfer removes the temporary file, so nothing half
  * written is ever left behind.
  */
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as http from 'http';
-import * as https from 'https';
-import * as path from 'path';
-import * as zlib from 'zlib';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
 export interface Checksum {
   sha256?: string;

@@ -1,5 +1,5 @@
 import { seededRandom } from '../runtime/random';
-import { LoadedDataset, loadDataset, LoadDatasetOptions } from './load';
+import { LoadedDataset, loadDataset, type LoadDatasetOptions } from './load';
 
 /** The 14 numeric columns of the Jena climate file, in the file's order. */
 export const JENA_COLUMNS = [
@@ -66,7 +66,7 @@ export function generateJenaLike(options: JenaLikeOptions = {}): LoadedDataset {
     const TK = T + 273.15;
     cols['p (mbar)'][i] = round(p, 2);
     cols['T (degC)'][i] = round(T, 2);
-    cols['Tpot (K)'][i] = round(TK * Math.pow(1000 / p, 0.286), 2);
+    cols['Tpot (K)'][i] = round(TK * (1000 / p) ** 0.286, 2);
     cols['Tdew (degC)'][i] = round(Tdew, 2);
     cols['rh (%)'][i] = round(rh, 1);
     cols['VPmax (mbar)'][i] = round(vpMax, 2);
@@ -79,7 +79,7 @@ export function generateJenaLike(options: JenaLikeOptions = {}): LoadedDataset {
     cols['max. wv (m/s)'][i] = round(wind * (1.5 + 0.3 * rand()), 2);
     cols['wd (deg)'][i] = round(dir, 1);
   }
-  return new LoadedDataset('jena', dates, cols, 'generated', undefined, ['datos generados (sustituto del fichero de Jena), semilla ' + (options.seed ?? 42)], 'Date Time');
+  return new LoadedDataset('jena', dates, cols, 'generated', undefined, [`datos generados (sustituto del fichero de Jena), semilla ${options.seed ?? 42}`], 'Date Time');
 }
 
 /** Banner printed when the stand-in is used instead of the real file. */

@@ -1,9 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { cacheDir } from '../runtime/paths';
-import { parseCsvText, CsvParseOptions } from './csv';
+import { parseCsvText, type CsvParseOptions } from './csv';
 import { checksumMismatch, downloadToCache } from './fetch';
-import { datasetInfo, DatasetInfo, DatasetName } from './registry';
+import { datasetInfo, type DatasetInfo, type DatasetName } from './registry';
 
 /** Where a loaded table came from. */
 export type DataSource = 'path' | 'data-dir' | 'cache' | 'download' | 'generated';
@@ -42,7 +42,7 @@ export class LoadedDataset {
    */
   get frame(): import('danfojs-node').DataFrame {
     if (!this.frameCache) {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      // required here, not imported at the top: danfojs takes seconds to load and most notebooks never build a frame
       const dfd = require('danfojs-node') as typeof import('danfojs-node');
       const data: Record<string, unknown[]> = { [this.dateColumn]: this.dates.map((d) => d.toISOString().slice(0, 19).replace('T', ' ')) };
       for (const [k, v] of Object.entries(this.columns)) data[k] = Array.from(v);

@@ -6,7 +6,7 @@
  */
 import { tf } from '../backend';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { ActivationName, checkActivationName } from '../core/activations';
+import { type ActivationName, checkActivationName } from '../core/activations';
 import { isKernelWeight } from './inference';
 import { JordanCell } from './jordan';
 

@@ -2,8 +2,8 @@
  * Saving and loading models as files without tfjs-node: `model.json` (topology + weight
  * manifest) and `weights.bin`, written atomically through `tf.io.withSaveHandler`.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import { writeFileAtomic } from '../runtime/report';

@@ -11,7 +11,7 @@
  */
 import { tf } from '../backend';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { ActivationName, checkActivationName } from '../core/activations';
+import { type ActivationName, checkActivationName } from '../core/activations';
 
 /** Configuration of a `JordanCell` (what its `getConfig()` serialises). */
 export interface JordanCellConfig {

@@ -3,7 +3,7 @@
  * arrays, Date[]) and return Plotly figures with Spanish titles by default; every text
  * can be overridden through the options.
  */
-import { NumberSeries, PlotlyFigure, toPlain } from './figure';
+import { type NumberSeries, type PlotlyFigure, toPlain } from './figure';
 
 /** Texts common to every builder. */
 export interface FigureTexts {

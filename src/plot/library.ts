@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 
 /** Path of the plotly.js bundle shipped in node_modules (never a CDN). */
 export function plotlyScriptPath(): string {

@@ -4,7 +4,7 @@
  * Chromium's RGBA PNG and two to three times smaller — it is stored twice per chart in
  * the notebook (the `image/png` output and the `<img>` inside the HTML).
  */
-import * as zlib from 'zlib';
+import * as zlib from 'node:zlib';
 
 let crcTable: Uint32Array | undefined;
 

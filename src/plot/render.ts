@@ -5,7 +5,7 @@
  * elsewhere (a Node script) it is closed after {@link RENDERER_IDLE_MS} without renders,
  * so that the script can end.
  */
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import { tslabDisplayWriter } from './kernel';
 import { PLOTLY_LOCALE_ES, plotlyScriptPath } from './library';
 import { encodeIndexedPng } from './png';
@@ -50,7 +50,7 @@ async function openRenderer(): Promise<Renderer> {
   if (!executablePath) {
     throw new Error(`Chromium not found${process.env.RNN_CHROMIUM ? ` at RNN_CHROMIUM=${process.env.RNN_CHROMIUM}` : ''} (install Debian/Ubuntu \`chromium\` or set RNN_CHROMIUM to its path)`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // required here: playwright-core is loaded only when a chart is drawn as PNG
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   // No signal handlers: playwright's SIGINT handler would exit the kernel when the user
   // interrupts a cell, and a SIGTERM handler would keep it from terminating. Playwright
@@ -117,7 +117,7 @@ async function draw(page: PageLike, figure: PlotlyFigure, width: number, height:
     async (arg: { fig: PlotlyFigure; width: number; height: number }): Promise<Rendered> => {
       // Browser code (no DOM types in this project's lib): Plotly's PNG, then its pixels
       // composited on white and reduced to the 256 most frequent colours.
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      // biome-ignore lint/suspicious/noExplicitAny: browser globals (Plotly, Image, document); this project's lib has no DOM types
       const g = globalThis as any;
       const url: string = await g.Plotly.toImage({ data: arg.fig.data, layout: arg.fig.layout, config: { locale: 'es' } }, { format: 'png', width: arg.width, height: arg.height });
       const png = url.replace(/^data:image\/png;base64,/, '');

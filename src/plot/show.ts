@@ -13,7 +13,7 @@
  * `kernel.ts`); outside a kernel (vitest, a plain Node script) `show` prints the
  * description and returns the bundle.
  */
-import { randomBytes } from 'crypto';
+import { randomBytes } from 'node:crypto';
 import type { PlotlyFigure } from './figure';
 import { tslabDisplayWriter } from './kernel';
 import { plotlyLibraryScript, PLOTLY_LOCALE_ES, PLOTLY_READY_EVENT } from './library';

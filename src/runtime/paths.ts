@@ -1,4 +1,4 @@
-import * as path from 'path';
+import * as path from 'node:path';
 
 /** The project's root folder (the one holding package.json), from the compiled library's location. */
 export function projectRoot(): string {

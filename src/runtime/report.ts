@@ -1,5 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { outDir } from './paths';
 import { isQuickMode } from './params';
 
@@ -59,7 +59,7 @@ export function report(metrics: Metrics, options: ReportOptions = {}): string {
   for (const [k, v] of rows) lines.push(`${k.padEnd(w)}  ${v}`);
   const file = path.join(options.dir ?? outDir(), `${notebook}.metrics.json`);
   const payload = { notebook, quick: isQuickMode(), writtenAt: new Date().toISOString(), metrics };
-  writeFileAtomic(file, JSON.stringify(payload, null, 2) + '\n');
+  writeFileAtomic(file, `${JSON.stringify(payload, null, 2)}\n`);
   lines.push(`(guardado en ${file})`);
   console.log(lines.join('\n'));
   return file;

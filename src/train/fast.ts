@@ -8,12 +8,12 @@ import { tf } from '../backend';
 import { ACTIVATION_NAMES, activationNamed } from '../core/activations';
 import type { ActivationName } from '../core/activations';
 import type { Array3D, LossName, TrainData, TrainHistory, TrainOptions, WindowSet } from '../core/types';
-import { DEFAULT_LEARNING_RATES, LayerSpec, layerFromSpec, Network, NetworkSpec, Trainer } from '../engine';
+import { DEFAULT_LEARNING_RATES, type LayerSpec, layerFromSpec, Network, type NetworkSpec, Trainer } from '../engine';
 import { JordanCell } from '../models/jordan';
 import { modelWindowShape } from '../models/inference';
 import { checkTrainData } from '../series/shapes';
 import { epochBatches } from '../series/windows';
-import { LoopSettings, runEpochs } from './loop';
+import { type LoopSettings, runEpochs } from './loop';
 
 /** Thrown while reading a model the engine cannot train; the message is the reason. */
 class Unsupported extends Error {}
@@ -166,7 +166,7 @@ export async function fitFast(model: tfTypes.LayersModel, data: TrainData, optio
         weightDecay: options.weightDecay,
       },
     });
-    let result;
+    let result: Omit<TrainHistory, 'engine'>;
     try {
       const step = {
         train: trainer.step.bind(trainer),

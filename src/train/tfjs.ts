@@ -10,7 +10,7 @@ import type { ErrorSums, FlatBatch, LossName, TrainData, TrainHistory, TrainOpti
 import { DEFAULT_LEARNING_RATES } from '../engine';
 import { fixedBatchSize, isKernelWeight, outputShape, predictRowsTfjs } from '../models/inference';
 import { epochBatches, isWindowBatches } from '../series/windows';
-import { BatchStep, EpochValidation, LoopSettings, runEpochs } from './loop';
+import { type BatchStep, type EpochValidation, type LoopSettings, runEpochs } from './loop';
 
 /** Validation batches of a stateless model (a stateful one uses its fixed batch size). */
 const VALIDATION_BATCH = 512;

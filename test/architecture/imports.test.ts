@@ -3,10 +3,10 @@
  * file is checked against that table (folders and npm packages), and the files' import graph
  * must have no cycle.
  */
-import * as fs from 'fs';
-import { builtinModules } from 'module';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 

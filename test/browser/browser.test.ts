@@ -1,9 +1,9 @@
 // Executes a notebook with ten charts through the runner, exports it to HTML and opens it
 // offline in headless Chromium: every chart must draw its traces with no page error, and
 // with JavaScript disabled every chart's static image must be there. RNN_SKIP_BROWSER=1 skips.
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lossFigure, seriesFigure } from '../../src';
 import { chromiumPath, CHROMIUM_FLAGS, closeRenderer } from '../../src/plot/render';

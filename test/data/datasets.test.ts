@@ -1,9 +1,9 @@
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
-import * as os from 'os';
-import * as path from 'path';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JENA_COLUMNS, loadCsv, loadDataset, loadJena } from '../../src';
 import { parseCsvText } from '../../src/data/csv';

@@ -1,6 +1,6 @@
 // The WebAssembly kernels (kernels.wat → kernels.generated.ts) against their JavaScript
 // twins, the engine heap (arenas, growth, reuse), and whole networks on either kernel set.
-import * as path from 'path';
+import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, initBackend } from '../../src';
 import { seededRandom } from '../../src/runtime/random';
@@ -10,7 +10,6 @@ import { KERNELS_WASM_BASE64 } from '../../src/engine/kernels.generated';
 import { Heap, useEngineHeap } from '../../src/engine/heap';
 import { perturbedModel, relError, smallData } from '../support/models';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const build = require(path.join(__dirname, '..', '..', 'scripts', 'build-wasm.js')) as { compileKernels(): Promise<Buffer>; generatedSource(b: Buffer): string };
 
 beforeAll(async () => {

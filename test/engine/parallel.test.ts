@@ -29,7 +29,7 @@ describe('batches split across worker threads', () => {
       process.env.RNN_ENGINE_THREADS = threads;
       const m = buildModel('lstm', { steps: 30, features: 5, units: [8], seed: 3 });
       const h = await train(m, data, { epochs: 2, batchSize: 160, engine: 'fast', progress: 'none', validationData: val, metrics: ['mae'], l2: 1e-3, seed: 1 });
-      return { h, w: m.getWeights().map((t) => Array.from(t.dataSync())).flat() };
+      return { h, w: m.getWeights().flatMap((t) => Array.from(t.dataSync())) };
     };
     const one = await run('1');
     const two = await run('2');

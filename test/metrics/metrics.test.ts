@@ -1,5 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acf, describeSeries, hitRate, hitRateCurve, lastValueBaselineMae, loadDataset, mae, missingCounts, mse, pacf, persistenceForecast, rmse, timeseriesDatasetFromArray } from '../../src';
 import { realDataDir } from '../support/data';

@@ -1,6 +1,6 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDense, buildModel, countParams, initBackend, JordanCell, lastHiddenState, evaluateCarryingState, loadModelFiles, saveModelFiles, tf } from '../../src';

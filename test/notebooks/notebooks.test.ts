@@ -1,7 +1,7 @@
 // Every notebook in notebooks/ runs in quick mode (RNN_QUICK=1) through the same runner
 // as the main job; discovered at test time so new notebooks are included.
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root, runNotebooks } from '../support/runner';
 

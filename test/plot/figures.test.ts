@@ -1,4 +1,4 @@
-import { createRequire } from 'module';
+import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { correlogramFigure, distributionFigure, hitRateFigure, lossFigure, metricsComparisonFigure, paramCountFigure, predictionFigure, seriesFigure, show, smallMultiplesFigure } from '../../src';
 import { WEBGL_POINTS } from '../../src/plot/figures';
@@ -133,7 +133,7 @@ describe('show() bundle', () => {
 describe('indexed PNG', () => {
   it('writes valid chunks (CRC as zlib computes it) holding the palette and the indices', async () => {
     const { encodeIndexedPng } = await import('../../src/plot/png');
-    const zlib = await import('zlib');
+    const zlib = await import('node:zlib');
     const png = encodeIndexedPng(3, 2, [0xffffff, 0x1f77b4], Uint8Array.from([0, 1, 0, 1, 1, 0]));
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const chunks: Record<string, Buffer> = {};

@@ -1,5 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { dataDirForTests } from './runner';
 
 /** The shared real data folder, or undefined (tests that need it then skip visibly). */
