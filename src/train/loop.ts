@@ -29,7 +29,15 @@ export interface BatchStep {
 export interface LoopSettings {
   /** Shuffle the training windows every epoch (seeded by `options.seed + epoch`). */
   shuffle: boolean;
-  /** Called after batch `batch` (0-based) of `batches` in epoch `epoch`, at most ~4 times a second. */
+  /**
+   * Pause about 4 times a second within an epoch (calling `onBatch`) so that progress output
+   * reaches the notebook and interrupts work during long epochs. The tfjs backend pauses; the
+   * fast engine reports once per epoch: under tslab, stream messages sent that often during
+   * its fast epochs collided with the kernel's own messages ("Socket is busy writing", a dead
+   * kernel in notebook 03).
+   */
+  batchPauses: boolean;
+  /** Called after batch `batch` (0-based) of `batches` in epoch `epoch` at each pause. */
   onBatch?: (epoch: number, batch: number, batches: number) => void;
 }
 
@@ -88,7 +96,7 @@ export async function runEpochs(step: BatchStep, data: TrainData, options: Train
       count += b.n;
       elements += b.y.length;
       batchIndex++;
-      if (Date.now() - lastPause >= PAUSE_MS) {
+      if (settings.batchPauses && Date.now() - lastPause >= PAUSE_MS) {
         settings.onBatch?.(epoch, batchIndex - 1, batches);
         await pause();
         lastPause = Date.now();

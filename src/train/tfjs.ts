@@ -138,11 +138,11 @@ function tfjsStep(model: tfTypes.LayersModel, optimizer: tfTypes.Optimizer, opti
  * and reset at the start of every epoch and around validation (the usual Keras recipe
  * `fit(epochs=1, shuffle=False); reset_states()` per epoch).
  */
-export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions, loop: Omit<LoopSettings, 'shuffle'> = {}): Promise<TrainHistory> {
+export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions, loop: Pick<LoopSettings, 'onBatch'> = {}): Promise<TrainHistory> {
   const stateful = checkStateful(model, data, options) !== null;
   const optimizer = makeOptimizer(options);
   try {
-    const result = await runEpochs(tfjsStep(model, optimizer, options, stateful), data, options, { ...loop, shuffle: options.shuffle ?? !stateful });
+    const result = await runEpochs(tfjsStep(model, optimizer, options, stateful), data, options, { ...loop, shuffle: options.shuffle ?? !stateful, batchPauses: true });
     return { ...result, engine: 'tfjs' };
   } finally {
     optimizer.dispose();

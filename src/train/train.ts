@@ -74,7 +74,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainData, options
     },
   };
   const loop = { onBatch: (epoch: number, batch: number, batches: number) => progress.batch(epoch, batch, batches) };
-  const result = useFast ? await fitFast(model, data, opts, loop) : await fitTfjs(model, data, opts, loop);
+  const result = useFast ? await fitFast(model, data, opts) : await fitTfjs(model, data, opts, loop);
   if (fallbackReason) result.fallbackReason = fallbackReason;
   const last = Object.entries(result.history).map(([k, v]) => `${k} ${v[v.length - 1].toPrecision(4)}`).join(', ');
   progress.finish(`${model.name}: ${options.epochs} épocas en ${result.totalSeconds.toFixed(1)} s (motor ${result.engine === 'fast' ? 'rápido' : 'tfjs'}); ${last}`);
