@@ -1,5 +1,5 @@
 import { seededRandom } from '../runtime/random';
-import { LoadedDataset, loadDataset, type LoadDatasetOptions } from './load';
+import { DatasetUnavailableError, LoadedDataset, loadDataset, type LoadDatasetOptions } from './load';
 
 /** The 14 numeric columns of the Jena climate file, in the file's order. */
 export const JENA_COLUMNS = [
@@ -90,13 +90,16 @@ export const JENA_STAND_IN_BANNER =
 /**
  * The Jena climate data: the real file when it can be found or downloaded (see
  * `loadDataset`), else the generated stand-in — and then a banner says so, never silently.
+ * Only a missing file (none locally, download disabled or failed) falls back: a local file
+ * that is present but damaged or truncated, or a misnamed data folder, is an error naming it.
  */
 export async function loadJena(options: LoadDatasetOptions & JenaLikeOptions = {}): Promise<LoadedDataset> {
   try {
     return await loadDataset('jena', options);
   } catch (err) {
+    if (!(err instanceof DatasetUnavailableError)) throw err;
     console.log(JENA_STAND_IN_BANNER);
-    console.log(`  (motivo: ${(err as Error).message.split('\n')[0]})`);
+    console.log(`  (motivo: ${err.message.split('\n')[0]})`);
     return generateJenaLike(options);
   }
 }

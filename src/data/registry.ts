@@ -12,6 +12,11 @@ export interface DatasetInfo {
   dateColumn: string;
   /** `iso` = yyyy-mm-dd[ HH:MM:SS]; `dmy` = dd.mm.yyyy HH:MM:SS (Jena). */
   dateFormat: 'iso' | 'dmy';
+  /** First and last date of the registered file (UTC, ISO): a local copy that covers less is reported. */
+  first: string;
+  last: string;
+  /** Data rows of the registered file, when known (shown in messages). */
+  rows?: number;
   description: string;
 }
 
@@ -26,6 +31,9 @@ export const DATASETS: Record<DatasetName, DatasetInfo> = {
     size: 67921,
     dateColumn: 'Date',
     dateFormat: 'iso',
+    first: '1981-01-01',
+    last: '1990-12-31',
+    rows: 3650,
     description: 'Temperatura mínima diaria en Melbourne (°C), 1981–1990, 3.650 días',
   },
   amazon: {
@@ -36,6 +44,9 @@ export const DATASETS: Record<DatasetName, DatasetInfo> = {
     size: 444858,
     dateColumn: 'Date',
     dateFormat: 'iso',
+    first: '1997-05-15',
+    last: '2023-04-05',
+    rows: 6516,
     description: 'Cotización diaria de Amazon (AMZN), Yahoo Finance, 1997-05-15 … 2023-04-05',
   },
   iberdrola: {
@@ -46,6 +57,9 @@ export const DATASETS: Record<DatasetName, DatasetInfo> = {
     size: 228684,
     dateColumn: 'Date',
     dateFormat: 'iso',
+    first: '2004-08-19',
+    last: '2018-05-04',
+    rows: 3508,
     description: 'Cotización diaria de Iberdrola (IBE.MC), Yahoo Finance, 2004-08-19 … 2018-05-04',
   },
   sp500: {
@@ -56,6 +70,9 @@ export const DATASETS: Record<DatasetName, DatasetInfo> = {
     size: 141390,
     dateColumn: 'ds',
     dateFormat: 'iso',
+    first: '1979-04-11',
+    last: '2008-04-11',
+    rows: 7322,
     description: 'Índice S&P 500 diario (ds, y), 1979-04-11 … 2008-04-11',
   },
   jena: {
@@ -67,6 +84,8 @@ export const DATASETS: Record<DatasetName, DatasetInfo> = {
     zipped: true,
     dateColumn: 'Date Time',
     dateFormat: 'dmy',
+    first: '2009-01-01T00:10:00Z',
+    last: '2017-01-01T00:00:00Z',
     description: 'Clima de Jena (Max Planck), 2009–2016, cada 10 minutos, 14 variables',
   },
 };

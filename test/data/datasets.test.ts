@@ -17,20 +17,37 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-data-'));
 
 describe.skipIf(!realDataDir)('the real course files (RNN_DATA_DIR)', () => {
   it.each([
-    ['melbourne', 3650, '1981-01-01', '1990-12-31', 'Temp', 20.7, 13.0],
-    ['amazon', 6516, '1997-05-15', '2023-04-05', 'Close', 0.097917, 101.099998],
-    ['iberdrola', 3508, '2004-08-19', '2018-05-04', 'Close', NaN, NaN],
-    ['sp500', 7322, '1979-04-11', '2008-04-11', 'y', NaN, NaN],
-  ] as const)('%s: %d rows from %s to %s', async (name, rows, first, last, column, v0, vLast) => {
+    ['melbourne', 3650, '1981-01-01', '1990-12-31', { Temp: [20.7, 13.0] }],
+    ['amazon', 6516, '1997-05-15', '2023-04-05', { Open: [0.121875, 103.910004], Close: [0.097917, 101.099998], Volume: [1443120000, 45103000] }],
+    ['iberdrola', 3508, '2004-08-19', '2018-05-04', { Open: [4.1425, 6.542], Close: [4.145, 6.57], 'Adj Close': [1.541634, 6.57], Volume: [42915960, 10350879] }],
+    ['sp500', 7322, '1979-04-11', '2008-04-11', { y: [102.31, 1357.98] }],
+  ] as const)('%s: %d rows from %s to %s, first and last values', async (name, rows, first, last, ends) => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const d = await loadDataset(name, { dataDir: realDataDir, download: false });
+      expect(d.rows).toBe(rows);
+      expect(d.dates[0].toISOString().slice(0, 10)).toBe(first);
+      expect(d.dates[rows - 1].toISOString().slice(0, 10)).toBe(last);
+      for (const [column, [v0, vLast]] of Object.entries(ends)) {
+        const s = seriesOf(d, column);
+        expect(s).toBeInstanceOf(Float64Array);
+        expect([s[0], s[rows - 1]]).toEqual([v0, vLast]);
+      }
+      expect(d.source).toBe('data-dir');
+      expect(d.warnings).toEqual([]);
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      log.mockRestore();
+    }
+  });
+  it.each(['melbourne', 'amazon', 'iberdrola', 'sp500'] as const)('%s: every row and value as a plain split of the file gives them', async (name) => {
+    const info = datasetInfo(name);
+    const lines = fs.readFileSync(path.join(realDataDir!, info.file), 'utf8').split(/\r?\n/).filter((l) => l !== '');
+    const cells = lines.map((l) => l.split(',').map((c) => c.replace(/"/g, '')));
     const d = await loadDataset(name, { dataDir: realDataDir, download: false });
-    expect(d.rows).toBe(rows);
-    expect(d.dates[0].toISOString().slice(0, 10)).toBe(first);
-    expect(d.dates[rows - 1].toISOString().slice(0, 10)).toBe(last);
-    const s = seriesOf(d, column);
-    expect(s).toBeInstanceOf(Float64Array);
-    if (!Number.isNaN(v0)) expect(s[0]).toBeCloseTo(v0, 6);
-    if (!Number.isNaN(vLast)) expect(s[rows - 1]).toBeCloseTo(vLast, 6);
-    expect(d.source).toBe('data-dir');
+    expect([info.dateColumn, ...d.columnNames]).toEqual(cells[0]);
+    expect(d.dates.map((t) => t.toISOString().slice(0, 10))).toEqual(cells.slice(1).map((r) => r[0]));
+    d.columnNames.forEach((c, j) => expect(Array.from(d.column(c))).toEqual(cells.slice(1).map((r) => Number(r[j + 1]))));
   });
   it('keeps and counts the 13 zero-volume Iberdrola rows, or drops them on request', async () => {
     const kept = await loadDataset('iberdrola', { dataDir: realDataDir });
