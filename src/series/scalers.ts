@@ -52,14 +52,20 @@ abstract class AffineScaler implements Scaler {
   }
 }
 
-function columnStats(values: Float64Array, features: number, fn: (col: number[]) => [number, number]): [Float64Array, Float64Array] {
+/**
+ * Per-feature statistics of row-major `values`: `fn` gets the column as a strided view and
+ * returns two numbers. Loops only: no column is ever spread into a call (Math.min(...column)
+ * overflows the stack past ~120,000 values; Jena's training split has 210,225 rows).
+ */
+function columnStats(
+  values: Float64Array,
+  features: number,
+  fn: (at: (i: number) => number, n: number) => [number, number],
+): [Float64Array, Float64Array] {
   const a = new Float64Array(features);
   const b = new Float64Array(features);
-  for (let f = 0; f < features; f++) {
-    const col: number[] = [];
-    for (let i = f; i < values.length; i += features) col.push(values[i]);
-    [a[f], b[f]] = fn(col);
-  }
+  const n = values.length / features;
+  for (let f = 0; f < features; f++) [a[f], b[f]] = fn((i) => values[i * features + f], n);
   return [a, b];
 }
 
@@ -74,7 +80,16 @@ export class MinMaxScaler extends AffineScaler {
     if (!(this.featureRange[1] > this.featureRange[0])) throw new Error(`featureRange: ${JSON.stringify(this.featureRange)} must be [low, high] with low < high.`);
   }
   protected compute(values: Float64Array): void {
-    const [mins, maxs] = columnStats(values, this.features, (c) => [Math.min(...c), Math.max(...c)]);
+    const [mins, maxs] = columnStats(values, this.features, (at, n) => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const v = at(i);
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      return [lo, hi];
+    });
     this.dataMin = mins;
     this.dataMax = maxs;
     const [lo, hi] = this.featureRange;
@@ -96,13 +111,13 @@ export class StandardScaler extends AffineScaler {
     super(options.features ?? 1);
   }
   protected compute(values: Float64Array): void {
-    const [means, stds] = columnStats(values, this.features, (c) => {
+    const [means, stds] = columnStats(values, this.features, (at, n) => {
       let m = 0;
-      for (const v of c) m += v;
-      m /= c.length;
+      for (let i = 0; i < n; i++) m += at(i);
+      m /= n;
       let s = 0;
-      for (const v of c) s += (v - m) * (v - m);
-      return [m, Math.sqrt(s / c.length)];
+      for (let i = 0; i < n; i++) s += (at(i) - m) * (at(i) - m);
+      return [m, Math.sqrt(s / n)];
     });
     this.mean = means;
     this.std = stds;

@@ -57,6 +57,22 @@ describe('scalers', () => {
     warn.mockRestore();
     expect(s.inverseTransform(out)[0]).toBeCloseTo(16.5, 9);
   });
+  it("fits on a training split of Jena's size (210,225 rows × 14 features; Math.min(...column) overflowed the stack)", () => {
+    const rows = 210225;
+    const features = 14;
+    const table = new Float64Array(rows * features);
+    for (let i = 0; i < rows; i++) for (let f = 0; f < features; f++) table[i * features + f] = Math.sin(i / 1000 + f) * (f + 1) + f;
+    const column = (f: number) => Array.from({ length: rows }, (_, i) => table[i * features + f]);
+    const s = new MinMaxScaler({ features }).fit(table);
+    for (const f of [0, 5, 13]) {
+      expect(s.dataMin![f]).toBe(column(f).reduce((a, b) => Math.min(a, b)));
+      expect(s.dataMax![f]).toBe(column(f).reduce((a, b) => Math.max(a, b)));
+    }
+    const one = new MinMaxScaler().fit(Float64Array.from({ length: 130000 }, (_, i) => (i % 977) - 300));
+    expect([one.dataMin![0], one.dataMax![0]]).toEqual([-300, 676]);
+    const z = new StandardScaler({ features }).fit(table);
+    expect(z.mean![13]).toBeCloseTo(column(13).reduce((a, b) => a + b) / rows, 9);
+  });
   it('refuses to transform before fit and bad input', () => {
     expect(() => new MinMaxScaler().transform(train)).toThrow(/call fit\(trainingValues\) first/);
     expect(() => new StandardScaler().fit(new Float64Array(0))).toThrow(/values is empty/);
