@@ -1,6 +1,57 @@
 /** Shared argument checks with messages that name the argument, the value and the fix. */
-export function checkPositiveInt(name: string, value: number, fix: string): void {
+
+/** A value as a message shows it: numbers as written, strings quoted, other kinds named. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number' || value === undefined || value === null) return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (ArrayBuffer.isView(value)) {
+    return `a ${value.constructor.name} of ${(value as unknown as ArrayLike<number>).length}`;
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** What kind of value it is, for "is a string, not a number". */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * Throws unless `value` is a number (NaN passes: the caller's range check names it); for a numeric
+ * string the fix is "write 3 without quotes".
+ */
+export function checkNumber(name: string, value: unknown, fix: string): asserts value is number {
+  if (typeof value === 'number') return;
+  if (value === undefined) throw new Error(`${name} is missing; ${fix}.`);
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const how = Number.isFinite(n) ? `write ${n} without quotes` : fix;
+  throw new Error(`${name}: ${describeValue(value)} is ${kindOf(value)}, not a number; ${how}.`);
+}
+
+export function checkPositiveInt(name: string, value: unknown, fix: string): asserts value is number {
+  checkNumber(name, value, fix);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}: ${value} is not a positive integer; ${fix}.`);
+}
+
+/** Throws unless `value` is an integer in [0, n): `what` names the index ("a feature index"). */
+export function checkIndex(
+  name: string,
+  value: unknown,
+  n: number,
+  what: string,
+  fix: string,
+): asserts value is number {
+  checkNumber(name, value, fix);
+  if (!Number.isInteger(value) || value < 0 || value >= n) {
+    throw new Error(`${name}: ${value} is not ${what} in [0, ${n}); ${fix}.`);
+  }
 }
 
 export function checkFinite(name: string, values: ArrayLike<number>): void {

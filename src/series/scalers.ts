@@ -1,20 +1,85 @@
 /**
  * Scalers with fit / transform / inverseTransform on Float64Array (one feature) or
  * row-major 2-D data with `features` columns (per-feature statistics).
+ *
+ * Values are whole rows of the fitted features: with `features: 14`, `transform` and
+ * `inverseTransform` take 14·k values and map value i with feature i mod 14's scale; any other
+ * count is an error (it would mix the scales). To map the values of ONE feature — e.g. the
+ * temperature predictions of a model fed Jena's 14 standardised columns — say which:
+ * `scaler.inverseTransform(predictions, { feature: 1 })`, `predictWindows(model, w, scaler,
+ * { feature: 1 })`.
  */
-import { checkFinite } from './checks';
+import type { InverseScaler, ScaleOptions } from '../core/types';
+import { checkFinite, checkIndex, checkPositiveInt } from './checks';
 
-/** What prediction helpers need: map model outputs back to original units. */
-export interface Scaler {
-  transform(values: Float64Array): Float64Array;
-  inverseTransform(values: Float64Array): Float64Array;
+/** A normalisation: maps values to the model's range and back, row by row or for one feature. */
+export interface Scaler extends InverseScaler {
+  /** Values per row: the number of features it was built for. */
+  readonly features: number;
+  transform(values: Float64Array, options?: ScaleOptions): Float64Array;
+  inverseTransform(values: Float64Array, options?: ScaleOptions): Float64Array;
+}
+
+/**
+ * The feature each value uses: `options.feature` for every value when given, else value i
+ * uses i mod features (the count must then be whole rows). Returns -1 for row mode.
+ */
+function featureFor(where: string, features: number, count: number, options: ScaleOptions | undefined): number {
+  if (options?.feature !== undefined) {
+    const fix = `the scaler has ${features} feature(s)`;
+    checkIndex(`${where}: feature`, options.feature, features, 'a feature index', fix);
+    return options.feature;
+  }
+  if (count % features !== 0) {
+    throw new Error(
+      `${where}: ${count} values are not rows of the ${features} features the scaler was fitted on; ` +
+        `pass ${features}·k values (row-major), or { feature: k } to map every value with feature k's scale.`,
+    );
+  }
+  return features === 1 ? 0 : -1;
+}
+
+/**
+ * De-normalises model outputs (predictions or targets, `perStep` values per time step) — the
+ * rule of predictWindows and predictBatches: a scaler of one feature maps every value; a
+ * scaler of k features maps rows of k outputs, so the model must give k outputs per step;
+ * for a model that predicts one of the features, `{ feature: k }` says which scale to use.
+ */
+export function invertOutputs(
+  name: string,
+  scaler: InverseScaler,
+  values: Float64Array,
+  perStep: number,
+  options: ScaleOptions = {},
+): Float64Array {
+  if (options.feature !== undefined) {
+    if (scaler.features === undefined) {
+      throw new Error(
+        `${name}: { feature: ${options.feature} } needs a scaler that knows its features ` +
+          '(MinMaxScaler, StandardScaler, FixedRangeScaler); this one only has inverseTransform(values): ' +
+          'give a scaler of that feature alone.',
+      );
+    }
+    return scaler.inverseTransform(values, { feature: options.feature });
+  }
+  const features = scaler.features ?? 1;
+  if (features !== 1 && features !== perStep) {
+    throw new Error(
+      `${name}: the scaler was fitted on ${features} features but the model gives ${perStep} output(s) per step; ` +
+        `its outputs are not rows of ${features} values. Pass { feature: k } to map them with feature k's scale ` +
+        '(the column the targets came from), or a scaler fitted on the targets alone.',
+    );
+  }
+  return scaler.inverseTransform(values);
 }
 
 abstract class AffineScaler implements Scaler {
   protected scale?: Float64Array;
   protected offset?: Float64Array; // scaled = value * scale + offset
-  constructor(protected readonly features: number) {
-    if (!Number.isInteger(features) || features <= 0) throw new Error(`features: ${features} is not a positive integer.`);
+  readonly features: number;
+  constructor(features: unknown) {
+    checkPositiveInt('features', features, 'give the number of columns per row, e.g. 14 for Jena');
+    this.features = features;
   }
 
   protected abstract compute(values: Float64Array): void;
@@ -22,7 +87,12 @@ abstract class AffineScaler implements Scaler {
   /** Learns the statistics from the training part only. Returns this. */
   fit(values: Float64Array): this {
     if (values.length === 0) throw new Error(`${this.constructor.name}.fit: values is empty; pass the training part of the series.`);
-    if (values.length % this.features !== 0) throw new Error(`${this.constructor.name}.fit: ${values.length} values are not a multiple of features=${this.features}.`);
+    if (values.length % this.features !== 0) {
+      throw new Error(
+        `${this.constructor.name}.fit: ${values.length} values are not rows of features = ${this.features}; ` +
+          'pass the rows row-major (row 0 feature 0, row 0 feature 1, …) or set features.',
+      );
+    }
     checkFinite('values', values);
     this.compute(values);
     return this;
@@ -33,17 +103,27 @@ abstract class AffineScaler implements Scaler {
     return [this.scale, this.offset];
   }
 
-  transform(values: Float64Array): Float64Array {
+  /** Scaled values: rows of `features` values, or every value with feature k's scale (`{ feature: k }`). */
+  transform(values: Float64Array, options?: ScaleOptions): Float64Array {
     const [s, o] = this.ready('transform');
+    const k = featureFor(`${this.constructor.name}.transform`, this.features, values.length, options);
     const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = values[i] * s[i % this.features] + o[i % this.features];
+    for (let i = 0; i < values.length; i++) {
+      const f = k < 0 ? i % this.features : k;
+      out[i] = values[i] * s[f] + o[f];
+    }
     return out;
   }
 
-  inverseTransform(values: Float64Array): Float64Array {
+  /** Original units: rows of `features` values, or every value with feature k's scale (`{ feature: k }`). */
+  inverseTransform(values: Float64Array, options?: ScaleOptions): Float64Array {
     const [s, o] = this.ready('inverseTransform');
+    const k = featureFor(`${this.constructor.name}.inverseTransform`, this.features, values.length, options);
     const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = (values[i] - o[i % this.features]) / s[i % this.features];
+    for (let i = 0; i < values.length; i++) {
+      const f = k < 0 ? i % this.features : k;
+      out[i] = (values[i] - o[f]) / s[f];
+    }
     return out;
   }
 
@@ -132,6 +212,8 @@ export class StandardScaler extends AffineScaler {
  * not clipped: `transform` reports them (warning + `outOfRange`).
  */
 export class FixedRangeScaler implements Scaler {
+  /** One feature (the range is one range). */
+  readonly features = 1;
   readonly min: number;
   readonly max: number;
   readonly featureRange: [number, number];
@@ -143,7 +225,8 @@ export class FixedRangeScaler implements Scaler {
     this.featureRange = options.featureRange ?? [-1, 1];
     if (!(this.max > this.min)) throw new Error(`FixedRangeScaler: max (${this.max}) must be greater than min (${this.min}), e.g. { min: 0, max: 15 }.`);
   }
-  transform(values: Float64Array): Float64Array {
+  transform(values: Float64Array, options?: ScaleOptions): Float64Array {
+    featureFor('FixedRangeScaler.transform', 1, values.length, options);
     checkFinite('values', values);
     const [lo, hi] = this.featureRange;
     const k = (hi - lo) / (this.max - this.min);
@@ -164,7 +247,8 @@ export class FixedRangeScaler implements Scaler {
     if (count) console.warn(`FixedRangeScaler: ${count} value(s) outside [${this.min}, ${this.max}] (from ${lowest} to ${highest}); they map outside [${lo}, ${hi}] and were not clipped.`);
     return out;
   }
-  inverseTransform(values: Float64Array): Float64Array {
+  inverseTransform(values: Float64Array, options?: ScaleOptions): Float64Array {
+    featureFor('FixedRangeScaler.inverseTransform', 1, values.length, options);
     const [lo, hi] = this.featureRange;
     const k = (this.max - this.min) / (hi - lo);
     return values.map((v) => this.min + (v - lo) * k);

@@ -46,6 +46,38 @@ describe('scalers', () => {
     const s = new MinMaxScaler({ features: 2 }).fit(Float64Array.from([0, 10, 1, 20, 2, 30]));
     expect(Array.from(s.transform(Float64Array.from([1, 20])))).toEqual([0.5, 0.5]);
   });
+  it('refuses values that are not whole rows of the fitted features (they would mix the scales)', () => {
+    const s = new MinMaxScaler({ features: 2 }).fit(Float64Array.from([0, 10, 1, 20, 2, 30]));
+    const three = Float64Array.from([1, 20, 1]);
+    expect(() => s.inverseTransform(three)).toThrow(
+      /MinMaxScaler\.inverseTransform: 3 values are not rows of the 2 features the scaler was fitted on;.*feature: k/,
+    );
+    expect(() => s.transform(three)).toThrow(/MinMaxScaler\.transform: 3 values are not rows of the 2 features/);
+    const z = new StandardScaler({ features: 3 }).fit(Float64Array.from([0, 0, 0, 2, 4, 6]));
+    expect(() => z.inverseTransform(Float64Array.from([1, 1]))).toThrow(
+      /StandardScaler\.inverseTransform: 2 values are not rows of the 3 features/,
+    );
+  });
+  it('maps the values of one feature of a multi-feature scaler when asked explicitly ({ feature: k })', () => {
+    const s = new MinMaxScaler({ features: 2 }).fit(Float64Array.from([0, 10, 1, 20, 2, 30]));
+    expect(s.features).toBe(2);
+    // feature 1 spans 10 … 30: 0 → 10, 0.5 → 20, 1 → 30, whatever the count of values
+    expect(Array.from(s.inverseTransform(Float64Array.from([0, 0.5, 1]), { feature: 1 }))).toEqual([10, 20, 30]);
+    expect(Array.from(s.transform(Float64Array.from([10, 20, 30, 40]), { feature: 1 }))).toEqual([0, 0.5, 1, 1.5]);
+    expect(Array.from(s.inverseTransform(Float64Array.from([0.5]), { feature: 0 }))).toEqual([1]);
+    expect(() => s.inverseTransform(Float64Array.from([0.5]), { feature: 2 })).toThrow(
+      /MinMaxScaler\.inverseTransform: feature: 2 is not a feature index in \[0, 2\); the scaler has 2 feature\(s\)/,
+    );
+    expect(() => s.inverseTransform(Float64Array.from([0.5]), { feature: '1' as unknown as number })).toThrow(
+      /feature: "1" is a string, not a number; write 1 without quotes/,
+    );
+    const f = new FixedRangeScaler({ min: 0, max: 15 });
+    expect(f.features).toBe(1);
+    expect(Array.from(f.inverseTransform(Float64Array.from([0]), { feature: 0 }))).toEqual([7.5]);
+    expect(() => f.inverseTransform(Float64Array.from([0]), { feature: 1 })).toThrow(
+      /FixedRangeScaler\.inverseTransform: feature: 1 is not a feature index in \[0, 1\)/,
+    );
+  });
   it('FixedRangeScaler maps 0…15 € to [-1, 1] and reports values outside without clipping', () => {
     const s = new FixedRangeScaler({ min: 0, max: 15 });
     expect(Array.from(s.transform(Float64Array.from([0, 7.5, 15])))).toEqual([-1, 0, 1]);
