@@ -4,6 +4,7 @@
 export function describeValue(value: unknown): string {
   if (typeof value === 'number' || value === undefined || value === null) return String(value);
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value) && value.length <= 8) return `[${value.map(describeValue).join(', ')}]`;
   if (ArrayBuffer.isView(value)) {
     return `a ${value.constructor.name} of ${(value as unknown as ArrayLike<number>).length}`;
   }
@@ -54,11 +55,34 @@ export function checkIndex(
   }
 }
 
-export function checkFinite(name: string, values: ArrayLike<number>): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
-      throw new Error(`${name}: value at index ${i} is ${values[i]}; remove or fill missing values (NaN/Inf) first.`);
-    }
+/** The first index of a NaN/±Inf in `values` (from `from`), or -1: one pass, no allocation. */
+export function firstNonFinite(values: ArrayLike<number>, from = 0, to = values.length): number {
+  for (let i = from; i < to; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
+
+/**
+ * Throws at the first NaN/±Inf of `values`, naming where it is: `at(i)` says it in the data's
+ * own terms ("row 4, feature 1"; default "value at index i"), `fix` what to do.
+ */
+export function checkFinite(
+  name: string,
+  values: ArrayLike<number>,
+  fix = 'remove or fill missing values (NaN/Inf) first',
+  at: (i: number) => string = (i) => `value at index ${i}`,
+): void {
+  const i = firstNonFinite(values);
+  if (i >= 0) throw new Error(`${name}: ${at(i)} is ${values[i]}; ${fix}.`);
+}
+
+/** Throws unless `value` is `[low, high]` of finite numbers with low < high. */
+export function checkInterval(name: string, value: unknown, example: string): asserts value is [number, number] {
+  if (!Array.isArray(value) || value.length !== 2) {
+    throw new Error(`${name}: ${describeValue(value)} must be [low, high] with low < high, e.g. ${example}.`);
+  }
+  value.forEach((v, i) => checkNumber(`${name}[${i}]`, v, `give two numbers, e.g. ${example}`));
+  if (!Number.isFinite(value[0]) || !Number.isFinite(value[1]) || !(value[1] > value[0])) {
+    throw new Error(`${name}: ${describeValue(value)} must be [low, high] with low < high, e.g. ${example}.`);
   }
 }
 

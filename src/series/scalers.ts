@@ -10,7 +10,7 @@
  * { feature: 1 })`.
  */
 import type { InverseScaler, ScaleOptions } from '../core/types';
-import { checkFinite, checkIndex, checkPositiveInt } from './checks';
+import { checkFinite, checkIndex, checkInterval, checkNumber, checkPositiveInt } from './checks';
 
 /** A normalisation: maps values to the model's range and back, row by row or for one feature. */
 export interface Scaler extends InverseScaler {
@@ -37,6 +37,16 @@ function featureFor(where: string, features: number, count: number, options: Sca
     );
   }
   return features === 1 ? 0 : -1;
+}
+
+const FILL = 'fill or drop missing values first (e.g. interpolate); a scaler maps numbers only';
+const DIVERGED =
+  'if these are predictions, the model diverged (lower the learning rate) or was fed NaN; check its windows';
+
+/** Where value i is, for messages: "row r, feature f" for rows of several features. */
+function position(features: number, k: number): (i: number) => string {
+  if (features === 1 || k >= 0) return (i) => `value at index ${i}`;
+  return (i) => `row ${Math.floor(i / features)}, feature ${i % features}`;
 }
 
 /**
@@ -93,7 +103,7 @@ abstract class AffineScaler implements Scaler {
           'pass the rows row-major (row 0 feature 0, row 0 feature 1, …) or set features.',
       );
     }
-    checkFinite('values', values);
+    checkFinite(`${this.constructor.name}.fit`, values, FILL, position(this.features, -1));
     this.compute(values);
     return this;
   }
@@ -106,7 +116,9 @@ abstract class AffineScaler implements Scaler {
   /** Scaled values: rows of `features` values, or every value with feature k's scale (`{ feature: k }`). */
   transform(values: Float64Array, options?: ScaleOptions): Float64Array {
     const [s, o] = this.ready('transform');
-    const k = featureFor(`${this.constructor.name}.transform`, this.features, values.length, options);
+    const where = `${this.constructor.name}.transform`;
+    const k = featureFor(where, this.features, values.length, options);
+    checkFinite(where, values, FILL, position(this.features, k));
     const out = new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const f = k < 0 ? i % this.features : k;
@@ -118,7 +130,9 @@ abstract class AffineScaler implements Scaler {
   /** Original units: rows of `features` values, or every value with feature k's scale (`{ feature: k }`). */
   inverseTransform(values: Float64Array, options?: ScaleOptions): Float64Array {
     const [s, o] = this.ready('inverseTransform');
-    const k = featureFor(`${this.constructor.name}.inverseTransform`, this.features, values.length, options);
+    const where = `${this.constructor.name}.inverseTransform`;
+    const k = featureFor(where, this.features, values.length, options);
+    checkFinite(where, values, DIVERGED, position(this.features, k));
     const out = new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const f = k < 0 ? i % this.features : k;
@@ -156,8 +170,9 @@ export class MinMaxScaler extends AffineScaler {
   dataMax?: Float64Array;
   constructor(options: { featureRange?: [number, number]; features?: number } = {}) {
     super(options.features ?? 1);
-    this.featureRange = options.featureRange ?? [0, 1];
-    if (!(this.featureRange[1] > this.featureRange[0])) throw new Error(`featureRange: ${JSON.stringify(this.featureRange)} must be [low, high] with low < high.`);
+    const range: unknown = options.featureRange ?? [0, 1];
+    checkInterval('featureRange', range, '[0, 1]');
+    this.featureRange = [range[0], range[1]];
   }
   protected compute(values: Float64Array): void {
     const [mins, maxs] = columnStats(values, this.features, (at, n) => {
@@ -220,14 +235,23 @@ export class FixedRangeScaler implements Scaler {
   /** Values found outside [min, max] by the last `transform`. */
   outOfRange: { count: number; lowest: number; highest: number } = { count: 0, lowest: NaN, highest: NaN };
   constructor(options: { min: number; max: number; featureRange?: [number, number] }) {
-    this.min = options.min;
-    this.max = options.max;
-    this.featureRange = options.featureRange ?? [-1, 1];
-    if (!(this.max > this.min)) throw new Error(`FixedRangeScaler: max (${this.max}) must be greater than min (${this.min}), e.g. { min: 0, max: 15 }.`);
+    const { min, max } = options;
+    checkNumber('min', min, 'give the lowest value of the range, e.g. { min: 0, max: 15 }');
+    checkNumber('max', max, 'give the highest value of the range, e.g. { min: 0, max: 15 }');
+    if (!Number.isFinite(min) || !Number.isFinite(max) || !(max > min)) {
+      throw new Error(
+        `FixedRangeScaler: max (${max}) must be greater than min (${min}), both finite, e.g. { min: 0, max: 15 }.`,
+      );
+    }
+    this.min = min;
+    this.max = max;
+    const range: unknown = options.featureRange ?? [-1, 1];
+    checkInterval('featureRange', range, '[-1, 1]');
+    this.featureRange = [range[0], range[1]];
   }
   transform(values: Float64Array, options?: ScaleOptions): Float64Array {
     featureFor('FixedRangeScaler.transform', 1, values.length, options);
-    checkFinite('values', values);
+    checkFinite('FixedRangeScaler.transform', values, FILL);
     const [lo, hi] = this.featureRange;
     const k = (hi - lo) / (this.max - this.min);
     const out = new Float64Array(values.length);
@@ -249,6 +273,7 @@ export class FixedRangeScaler implements Scaler {
   }
   inverseTransform(values: Float64Array, options?: ScaleOptions): Float64Array {
     featureFor('FixedRangeScaler.inverseTransform', 1, values.length, options);
+    checkFinite('FixedRangeScaler.inverseTransform', values, DIVERGED);
     const [lo, hi] = this.featureRange;
     const k = (this.max - this.min) / (hi - lo);
     return values.map((v) => this.min + (v - lo) * k);

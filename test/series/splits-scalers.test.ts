@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FixedRangeScaler, MinMaxScaler, StandardScaler, splitByFractions, splitByRanges, splitFirstN } from '../../src';
+import {
+  FixedRangeScaler, MinMaxScaler, StandardScaler, splitByFractions, splitByRanges, splitFirstN, takeRange,
+} from '../../src';
 
 describe('chronological splits', () => {
   it('splits 50/25/25 as int(0.5·n) like Chollet', () => {
@@ -23,6 +25,22 @@ describe('chronological splits', () => {
     expect(() => splitByFractions(10, [0.5, 0.4])).toThrow(/sum to 0.9, not 1/);
     expect(() => splitByRanges(10, [[5, 5]])).toThrow(/empty/);
     expect(() => splitFirstN(10, 10)).toThrow(/nTrain: 10/);
+  });
+  it('refuses a split that leaves a part empty, and strings or fractional indices, naming them', () => {
+    expect(() => splitByFractions(2, [0.5, 0.25, 0.25])).toThrow(
+      /splitByFractions: with n = 2 part 1 of \[0.5, 0.25, 0.25\] gets no rows \(floor\(0.25·2\) = 0\);.*least 4 rows/,
+    );
+    expect(() => splitByFractions(3, [0.5, 0.5])).not.toThrow();
+    expect(() => splitByFractions(10, ['0.5', '0.5'] as unknown as number[])).toThrow(
+      /fractions\[0\]: "0.5" is a string, not a number; write 0.5 without quotes/,
+    );
+    expect(() => splitByFractions('10' as unknown as number, [1])).toThrow(/n: "10" is a string, not a number/);
+    expect(() => splitByRanges(10, [[1.5, 5]])).toThrow(/splitByRanges: from = 1.5 is not an integer index/);
+    expect(() => splitFirstN(10, '8' as unknown as number)).toThrow(/nTrain: "8" is a string, not a number/);
+    expect(() => takeRange(Float64Array.from([1, 2, 3]), { start: 1, end: 5 })).toThrow(
+      /takeRange: the range \[1, 5\) goes past the 3 values; take from the array the ranges were computed for/,
+    );
+    expect(Array.from(takeRange(Float64Array.from([1, 2, 3]), { start: 1, end: 3 }))).toEqual([2, 3]);
   });
 });
 
@@ -110,5 +128,33 @@ describe('scalers', () => {
     expect(() => new StandardScaler().fit(new Float64Array(0))).toThrow(/values is empty/);
     expect(() => new MinMaxScaler().fit(Float64Array.from([1, Infinity]))).toThrow(/index 1 is Infinity/);
     expect(() => new FixedRangeScaler({ min: 5, max: 5 })).toThrow(/max \(5\) must be greater than min \(5\)/);
+  });
+  it('lets no NaN through after fit, and refuses an empty or non-numeric featureRange', () => {
+    const s = new MinMaxScaler().fit(train);
+    expect(() => s.transform(Float64Array.from([1, NaN]))).toThrow(
+      /MinMaxScaler\.transform: value at index 1 is NaN; fill or drop missing values first/,
+    );
+    expect(() => s.inverseTransform(Float64Array.from([NaN]))).toThrow(
+      /MinMaxScaler\.inverseTransform: value at index 0 is NaN; .*diverged/,
+    );
+    const f = new FixedRangeScaler({ min: 0, max: 15 });
+    expect(() => f.inverseTransform(Float64Array.from([0, Infinity]))).toThrow(
+      /FixedRangeScaler\.inverseTransform: value at index 1 is Infinity/,
+    );
+    expect(() => new FixedRangeScaler({ min: 0, max: 15, featureRange: [1, 1] })).toThrow(
+      /featureRange: \[1, 1\] must be \[low, high\] with low < high, e\.g\. \[-1, 1\]/,
+    );
+    expect(() => new FixedRangeScaler({ min: '0' as unknown as number, max: 15 })).toThrow(
+      /min: "0" is a string, not a number; write 0/,
+    );
+    expect(() => new MinMaxScaler({ featureRange: ['0', '1'] as unknown as [number, number] })).toThrow(
+      /featureRange\[0\]: "0" is a string, not a number/,
+    );
+    expect(() => new MinMaxScaler({ featureRange: [0, Infinity] })).toThrow(
+      /featureRange: \[0, Infinity\] must be \[low, high\]/,
+    );
+    expect(() => new StandardScaler({ features: '14' as unknown as number })).toThrow(
+      /features: "14" is a string, not a number/,
+    );
   });
 });
