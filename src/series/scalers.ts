@@ -10,7 +10,7 @@
  * { feature: 1 })`.
  */
 import type { InverseScaler, ScaleOptions } from '../core/types';
-import { checkFinite, checkIndex, checkInterval, checkNumber, checkPositiveInt } from './checks';
+import { checkFinite, checkIndex, checkInterval, checkNumber, checkPositiveInt } from '../core/checks';
 
 /** A normalisation: maps values to the model's range and back, row by row or for one feature. */
 export interface Scaler extends InverseScaler {

@@ -6,7 +6,7 @@
  * validationData once, not per batch); a lazy source checks its series when it is built.
  */
 import type { Array3D, TrainData, WindowShape } from '../core/types';
-import { firstNonFinite } from './checks';
+import { firstNonFinite } from '../core/checks';
 import { isWindowBatches } from './windows';
 
 const FILL_WINDOWS = 'fill or drop missing values before building the windows (e.g. interpolate the series)';

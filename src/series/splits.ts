@@ -1,4 +1,4 @@
-import { checkNumber, checkPositiveInt, describeValue } from './checks';
+import { checkNumber, checkPositiveInt, describeValue } from '../core/checks';
 import { resolveSlice } from './windows';
 
 /** A half-open index range [start, end). */

@@ -1,6 +1,6 @@
 import type { Array2D, Array3D, BatchBuffers, FlatBatch, TrainData, WindowBatches, WindowSet } from '../core/types';
 import { seededRandom as rng } from '../runtime/random';
-import { checkFinite, checkIndex, checkNumber, checkPositiveInt, describeValue, firstNonFinite } from './checks';
+import { checkFinite, checkIndex, checkNumber, checkPositiveInt, describeValue, firstNonFinite } from '../core/checks';
 
 /** A seeded Fisher–Yates permutation of 0..n-1. */
 export function seededPermutation(n: number, seed: number): Int32Array {

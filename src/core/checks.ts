@@ -1,4 +1,7 @@
-/** Shared argument checks with messages that name the argument, the value and the fix. */
+/**
+ * Generic argument checks shared by every folder (series, metrics, …): messages that name the
+ * argument, the value (a string shown as a string), where a bad value is, and the fix.
+ */
 
 /** A value as a message shows it: numbers as written, strings quoted, other kinds named. */
 export function describeValue(value: unknown): string {
