@@ -92,3 +92,36 @@ export function checkInterval(name: string, value: unknown, example: string): as
 export function checkSameLength(aName: string, a: ArrayLike<unknown>, bName: string, b: ArrayLike<unknown>): void {
   if (a.length !== b.length) throw new Error(`${aName} has ${a.length} values but ${bName} has ${b.length}; pass arrays of the same length.`);
 }
+
+const normalKey = (k: string) => k.toLowerCase().replace(/[_\-\s]/g, '');
+
+/** Edit distance of two short strings (for "did you mean"). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/**
+ * Throws on an option `where` does not know (a typo such as `sampling_rate` or `feature` for
+ * `features` would otherwise be ignored and its default used silently), suggesting the known
+ * name it resembles.
+ */
+export function checkOptionKeys(where: string, options: unknown, known: readonly string[]): void {
+  if (options === undefined || options === null) return;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error(`${where}: options ${describeValue(options)} must be an object { ${known.join(', ')} }.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near = known.find((k) => normalKey(k) === normalKey(key)) ?? known.find((k) => editDistance(k, key) <= 2);
+    const hint = near ? `did you mean "${near}"?` : `the options are ${known.join(', ')}`;
+    throw new Error(`${where}: unknown option "${key}"; ${hint}`);
+  }
+}

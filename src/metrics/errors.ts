@@ -1,4 +1,4 @@
-import { checkIndex, checkNumber } from '../core/checks';
+import { checkIndex, checkNumber, checkOptionKeys } from '../core/checks';
 import type { WindowBatches } from '../core/types';
 
 function pair(name: string, predicted: ArrayLike<number>, actual: ArrayLike<number>): void {
@@ -107,6 +107,7 @@ export function persistenceForecast(series: ArrayLike<number>, from = 1): { pred
  */
 export function lastValueBaselineMae(data: WindowBatches, options: { feature: number; mean?: number; std?: number }): number {
   const name = 'lastValueBaselineMae';
+  checkOptionKeys(name, options, ['feature', 'mean', 'std']);
   const has = `the windows have ${data.features} feature(s)`;
   checkIndex(`${name}: feature`, options?.feature, data.features, 'a feature index', has);
   if (data.outputs < 1) {

@@ -10,7 +10,7 @@
  * { feature: 1 })`.
  */
 import type { InverseScaler, ScaleOptions } from '../core/types';
-import { checkFinite, checkIndex, checkInterval, checkNumber, checkPositiveInt } from '../core/checks';
+import { checkFinite, checkIndex, checkInterval, checkNumber, checkOptionKeys, checkPositiveInt } from '../core/checks';
 
 /** A normalisation: maps values to the model's range and back, row by row or for one feature. */
 export interface Scaler extends InverseScaler {
@@ -25,6 +25,7 @@ export interface Scaler extends InverseScaler {
  * uses i mod features (the count must then be whole rows). Returns -1 for row mode.
  */
 function featureFor(where: string, features: number, count: number, options: ScaleOptions | undefined): number {
+  checkOptionKeys(where, options, ['feature']);
   if (options?.feature !== undefined) {
     const fix = `the scaler has ${features} feature(s)`;
     checkIndex(`${where}: feature`, options.feature, features, 'a feature index', fix);
@@ -62,6 +63,7 @@ export function invertOutputs(
   perStep: number,
   options: ScaleOptions = {},
 ): Float64Array {
+  checkOptionKeys(name, options, ['feature']);
   if (options.feature !== undefined) {
     if (scaler.features === undefined) {
       throw new Error(
@@ -169,6 +171,7 @@ export class MinMaxScaler extends AffineScaler {
   dataMin?: Float64Array;
   dataMax?: Float64Array;
   constructor(options: { featureRange?: [number, number]; features?: number } = {}) {
+    checkOptionKeys('MinMaxScaler', options, ['featureRange', 'features']);
     super(options.features ?? 1);
     const range: unknown = options.featureRange ?? [0, 1];
     checkInterval('featureRange', range, '[0, 1]');
@@ -203,6 +206,7 @@ export class StandardScaler extends AffineScaler {
   mean?: Float64Array;
   std?: Float64Array;
   constructor(options: { features?: number } = {}) {
+    checkOptionKeys('StandardScaler', options, ['features']);
     super(options.features ?? 1);
   }
   protected compute(values: Float64Array): void {
@@ -235,7 +239,8 @@ export class FixedRangeScaler implements Scaler {
   /** Values found outside [min, max] by the last `transform`. */
   outOfRange: { count: number; lowest: number; highest: number } = { count: 0, lowest: NaN, highest: NaN };
   constructor(options: { min: number; max: number; featureRange?: [number, number] }) {
-    const { min, max } = options;
+    checkOptionKeys('FixedRangeScaler', options, ['min', 'max', 'featureRange']);
+    const { min, max } = options ?? ({} as { min: number; max: number });
     checkNumber('min', min, 'give the lowest value of the range, e.g. { min: 0, max: 15 }');
     checkNumber('max', max, 'give the highest value of the range, e.g. { min: 0, max: 15 }');
     if (!Number.isFinite(min) || !Number.isFinite(max) || !(max > min)) {

@@ -1,6 +1,8 @@
 import type { Array2D, Array3D, BatchBuffers, FlatBatch, TrainData, WindowBatches, WindowSet } from '../core/types';
 import { seededRandom as rng } from '../runtime/random';
-import { checkFinite, checkIndex, checkNumber, checkPositiveInt, describeValue, firstNonFinite } from '../core/checks';
+import {
+  checkFinite, checkIndex, checkNumber, checkOptionKeys, checkPositiveInt, describeValue, firstNonFinite,
+} from '../core/checks';
 
 /** A seeded Fisher–Yates permutation of 0..n-1. */
 export function seededPermutation(n: number, seed: number): Int32Array {
@@ -45,6 +47,10 @@ export interface TimeseriesDatasetOptions {
   seed?: number;
 }
 
+const DATASET_OPTIONS = [
+  'sequenceLength', 'samplingRate', 'sequenceStride', 'startIndex', 'endIndex', 'batchSize', 'shuffle', 'seed',
+] as const;
+
 /** The lazy windows of `timeseriesDatasetFromArray`. */
 export interface TimeseriesDataset extends WindowBatches {
   /** Absolute row index (into `data`) where each window starts, in unshuffled order. */
@@ -74,6 +80,7 @@ export function timeseriesDatasetFromArray(
   const d = as2D(data, 'data');
   const [rows, features] = d.shape;
   if (rows === 0) throw new Error('data: the array is empty (0 rows); pass the series to cut into windows.');
+  checkOptionKeys('timeseriesDatasetFromArray', options, DATASET_OPTIONS);
   const { sequenceLength } = options ?? ({} as TimeseriesDatasetOptions);
   const samplingRate = options?.samplingRate ?? 1;
   const stride = options?.sequenceStride ?? 1;
@@ -82,6 +89,13 @@ export function timeseriesDatasetFromArray(
   checkPositiveInt('samplingRate', samplingRate, 'use 1 to take every row');
   checkPositiveInt('sequenceStride', stride, 'use 1 for a window starting at every row');
   checkPositiveInt('batchSize', batchSize, 'e.g. 256');
+  if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') {
+    throw new Error(`shuffle: ${describeValue(options.shuffle)} must be true or false.`);
+  }
+  if (options.seed !== undefined) {
+    checkNumber('seed', options.seed, 'give an integer seed, e.g. 1337');
+    if (!Number.isInteger(options.seed)) throw new Error(`seed: ${options.seed} must be an integer, e.g. 1337.`);
+  }
   const startIndex = options.startIndex ?? 0;
   const endIndex = options.endIndex ?? rows;
   checkNumber('startIndex', startIndex, 'give the row of the first window');
@@ -222,6 +236,11 @@ export interface LagWindowOptions {
  */
 export function lagWindows(series: Float64Array | Array2D, lag: number, options: LagWindowOptions = {}): WindowSet {
   checkPositiveInt('lag', lag, 'use the number of previous values per window, e.g. 20');
+  checkOptionKeys('lagWindows', options, ['layout', 'targetFeature', 'sequenceTargets']);
+  if (options.layout !== undefined && options.layout !== 'steps' && options.layout !== 'features') {
+    const fix = 'use "steps" (one step per lag) or "features" (the lags as features of one step)';
+    throw new Error(`lagWindows: layout ${describeValue(options.layout)} is not "steps" or "features"; ${fix}.`);
+  }
   const d = as2D(series, 'series');
   const [rows, features] = d.shape;
   if (rows === 0) {

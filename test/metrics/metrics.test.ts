@@ -57,6 +57,9 @@ describe('error metrics', () => {
       /lastValueBaselineMae: feature: 1 is not a feature index in \[0, 1\); the windows have 1 feature\(s\)/,
     );
     expect(() => lastValueBaselineMae(ds, { feature: 0, std: 0 })).toThrow(/std: 0 must be a positive number/);
+    expect(() => lastValueBaselineMae(ds, { feature: 0, sd: 2 } as never)).toThrow(
+      /lastValueBaselineMae: unknown option "sd"; did you mean "std"\?/,
+    );
     expect(() => persistenceForecast(series, -5)).toThrow(/from: -5 must be an integer index ≥ 0/);
     expect(persistenceForecast(series, 0).predicted[0]).toBe(0);
   });

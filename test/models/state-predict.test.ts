@@ -153,6 +153,9 @@ describe('predictions with a scaler of several features', () => {
     expect(() => predictWindows(m, smallData(2, 3, 1), custom, { feature: 1 })).toThrow(
       /predictWindows: \{ feature: 1 \} needs a scaler that knows its features/,
     );
+    expect(() => predictWindows(m, smallData(2, 3, 1), two(), { features: 1 } as never)).toThrow(
+      /predictWindows: unknown option "features"; did you mean "feature"\?/,
+    );
   });
 });
 

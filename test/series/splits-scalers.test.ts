@@ -129,6 +129,21 @@ describe('scalers', () => {
     expect(() => new MinMaxScaler().fit(Float64Array.from([1, Infinity]))).toThrow(/index 1 is Infinity/);
     expect(() => new FixedRangeScaler({ min: 5, max: 5 })).toThrow(/max \(5\) must be greater than min \(5\)/);
   });
+  it('refuses a mistyped option (features: 14 written feature: 14 would fit one scale over all columns)', () => {
+    expect(() => new StandardScaler({ feature: 14 } as never)).toThrow(
+      /StandardScaler: unknown option "feature"; did you mean "features"\?/,
+    );
+    expect(() => new MinMaxScaler({ range: [0, 1] } as never)).toThrow(
+      /MinMaxScaler: unknown option "range"; the options are featureRange, features/,
+    );
+    expect(() => new FixedRangeScaler({ min: 0, max: 15, feature_range: [0, 1] } as never)).toThrow(
+      /did you mean "featureRange"\?/,
+    );
+    const s = new MinMaxScaler({ features: 2 }).fit(Float64Array.from([0, 10, 1, 20]));
+    expect(() => s.inverseTransform(Float64Array.from([1]), { features: 1 } as never)).toThrow(
+      /MinMaxScaler\.inverseTransform: unknown option "features"; did you mean "feature"\?/,
+    );
+  });
   it('lets no NaN through after fit, and refuses an empty or non-numeric featureRange', () => {
     const s = new MinMaxScaler().fit(train);
     expect(() => s.transform(Float64Array.from([1, NaN]))).toThrow(

@@ -123,6 +123,26 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
     );
   });
 
+  it('refuses a mistyped option instead of using its default silently', () => {
+    const ten = Float64Array.from({ length: 10 }, (_, i) => i);
+    const make = (o: object) => () => timeseriesDatasetFromArray(ten, ten, o as never);
+    expect(make({ sequenceLength: 3, sampling_rate: 2 })).toThrow(
+      /timeseriesDatasetFromArray: unknown option "sampling_rate"; did you mean "samplingRate"\?/,
+    );
+    expect(make({ sequenceLength: 3, shufle: true })).toThrow(/unknown option "shufle"; did you mean "shuffle"\?/);
+    expect(make({ sequenceLength: 3, shuffle: 'yes' })).toThrow(/shuffle: "yes" must be true or false/);
+    expect(make({ sequenceLength: 3, shuffle: true, seed: '7' })).toThrow(
+      /seed: "7" is a string, not a number; write 7/,
+    );
+    expect(make({ sequenceLength: 3, shuffle: true, seed: 0.5 })).toThrow(/seed: 0.5 must be an integer/);
+    expect(() => lagWindows(ten, 3, { layout: 'feature' as 'features' })).toThrow(
+      /lagWindows: layout "feature" is not "steps" or "features"/,
+    );
+    expect(() => lagWindows(ten, 3, { target_feature: 0 } as never)).toThrow(
+      /lagWindows: unknown option "target_feature"; did you mean "targetFeature"\?/,
+    );
+  });
+
   it('rejects windows longer than the data, naming the arguments', () => {
     expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 5 })).toThrow(/too few for windows of sequenceLength 5/);
     expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 0 })).toThrow(/sequenceLength: 0/);
