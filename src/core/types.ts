@@ -81,9 +81,20 @@ export interface WindowShape {
   outputs: number;
 }
 
-/** Anything with `inverseTransform` (the scalers of src/series): undoes a normalisation. */
+/** Which feature's scale maps the values: `{ feature: k }` maps every value with feature k's. */
+export interface ScaleOptions {
+  feature?: number;
+}
+
+/**
+ * Anything with `inverseTransform` (the scalers of src/series): undoes a normalisation. A scaler
+ * of several features maps rows of `features` values, or every value with one feature's scale
+ * when given `{ feature: k }`; one without `features` is taken to map every value alike.
+ */
 export interface InverseScaler {
-  inverseTransform(values: Float64Array): Float64Array;
+  /** Values per row the scaler was fitted on (absent: one). */
+  readonly features?: number;
+  inverseTransform(values: Float64Array, options?: ScaleOptions): Float64Array;
 }
 
 export type OptimizerName = 'adam' | 'adadelta' | 'sgd' | 'rmsprop';

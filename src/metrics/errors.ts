@@ -1,3 +1,4 @@
+import { checkIndex, checkNumber, checkOptionKeys } from '../core/checks';
 import type { WindowBatches } from '../core/types';
 
 function pair(name: string, predicted: ArrayLike<number>, actual: ArrayLike<number>): void {
@@ -33,12 +34,34 @@ export function mae(predicted: ArrayLike<number>, actual: ArrayLike<number>): nu
   return s / actual.length;
 }
 
-/** Share of predictions with |predicted − actual| / |actual| < margin (documento 000's "tasa de aciertos"). */
+/** Throws unless `margin` is a relative error written as a fraction in (0, 1). */
+function checkMargin(margin: unknown): asserts margin is number {
+  checkNumber('margin', margin, 'give a fraction, e.g. 0.05 for 5 %');
+  if (!(margin > 0 && margin < 1)) {
+    const fix =
+      margin >= 1 ? `a margin is a fraction of the actual value: ${margin} % is ${margin / 100}` : 'e.g. 0.05 for 5 %';
+    throw new Error(`margin: ${margin} is not a fraction in (0, 1); ${fix}.`);
+  }
+}
+
+/**
+ * Documento 000's "tasa de aciertos": the share of predictions whose relative error
+ * |predicted − actual| / |actual| is strictly below `margin`, a fraction (0.05 for 5 %; the
+ * document's margins are 2 % … 5 %). The document defines a hit by the relative error alone,
+ * which is 0/0 for an exact prediction of an actual 0 (Melbourne has 0 °C days): that counts
+ * as a hit, since the prediction is exact; any other prediction of an actual 0 has an infinite
+ * relative error and is a miss. For data without an actual 0 this is exactly the relative-error
+ * rule (same division, same strict comparison). For series that cross 0, prefer MAE.
+ */
 export function hitRate(predicted: ArrayLike<number>, actual: ArrayLike<number>, margin: number): number {
   pair('hitRate', predicted, actual);
-  if (!(margin > 0)) throw new Error(`margin: ${margin} must be a positive fraction, e.g. 0.05 for 5 %.`);
+  checkMargin(margin);
   let hits = 0;
-  for (let i = 0; i < actual.length; i++) if (Math.abs(predicted[i] - actual[i]) / Math.abs(actual[i]) < margin) hits++;
+  for (let i = 0; i < actual.length; i++) {
+    const p = predicted[i];
+    const a = actual[i];
+    if (p === a || Math.abs(p - a) / Math.abs(a) < margin) hits++;
+  }
   return hits / actual.length;
 }
 
@@ -47,6 +70,7 @@ export const DEFAULT_MARGINS = [0.02, 0.025, 0.03, 0.035, 0.04, 0.045, 0.05];
 
 /** Hit rate for each margin (documento 000: 2 % … 5 %). */
 export function hitRateCurve(predicted: ArrayLike<number>, actual: ArrayLike<number>, margins: number[] = DEFAULT_MARGINS): { margins: number[]; rates: number[] } {
+  for (const m of margins) checkMargin(m);
   return { margins: [...margins], rates: margins.map((m) => hitRate(predicted, actual, m)) };
 }
 
@@ -55,8 +79,16 @@ export function hitRateCurve(predicted: ArrayLike<number>, actual: ArrayLike<num
  * the value of day t−1. Returns predictions and actual values for t ≥ max(from, 1).
  */
 export function persistenceForecast(series: ArrayLike<number>, from = 1): { predicted: Float64Array; actual: Float64Array } {
+  checkNumber('from', from, 'give the index of the first day to forecast');
+  if (!Number.isInteger(from) || from < 0) {
+    const what = 'the first day to forecast; forecasts start at 1 at the earliest';
+    throw new Error(`from: ${from} must be an integer index ≥ 0 (${what}).`);
+  }
   const start = Math.max(1, from);
-  if (!Number.isInteger(from) || start >= series.length) throw new Error(`from: ${from} leaves no values in a series of ${series.length}; use an index below ${series.length}.`);
+  if (start >= series.length) {
+    const n = series.length;
+    throw new Error(`from: ${from} leaves no values in a series of ${n}; use an index below ${n}.`);
+  }
   const n = series.length - start;
   const predicted = new Float64Array(n);
   const actual = new Float64Array(n);
@@ -74,8 +106,22 @@ export function persistenceForecast(series: ArrayLike<number>, from = 1): { pred
  * (targets are in original units, as in the book). Returns the MAE in original units.
  */
 export function lastValueBaselineMae(data: WindowBatches, options: { feature: number; mean?: number; std?: number }): number {
+  const name = 'lastValueBaselineMae';
+  checkOptionKeys(name, options, ['feature', 'mean', 'std']);
+  const has = `the windows have ${data.features} feature(s)`;
+  checkIndex(`${name}: feature`, options?.feature, data.features, 'a feature index', has);
+  if (data.outputs < 1) {
+    throw new Error(`${name}: the windows have no targets; build them with targets (timeseriesDatasetFromArray).`);
+  }
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
+  checkNumber('mean', mean, 'give the mean the column was centred with (scaler.mean[feature])');
+  checkNumber('std', std, 'give the standard deviation the column was divided by (scaler.std[feature])');
+  if (!Number.isFinite(mean)) throw new Error(`mean: ${mean} must be a finite number (scaler.mean[feature]).`);
+  if (!(std > 0) || !Number.isFinite(std)) {
+    const what = 'the standard deviation the column was divided by (scaler.std[feature])';
+    throw new Error(`std: ${std} must be a positive number, ${what}.`);
+  }
   let sum = 0;
   let count = 0;
   for (let b = 0; b < data.numBatches; b++) {

@@ -1,4 +1,5 @@
 /** Descriptive statistics and correlograms (pandas / statsmodels conventions). */
+import { checkNumber } from '../core/checks';
 
 export interface Description {
   count: number;
@@ -55,9 +56,18 @@ export function missingCounts(columns: Record<string, ArrayLike<number | null>>)
 }
 
 function checkSeries(name: string, x: ArrayLike<number>, nlags: number): void {
+  checkNumber('nlags', nlags, 'give the number of lags, e.g. 30');
   if (!Number.isInteger(nlags) || nlags <= 0) throw new Error(`nlags: ${nlags} must be a positive integer, e.g. 30.`);
   if (x.length <= nlags) throw new Error(`${name}: ${x.length} values are too few for ${nlags} lags; use fewer lags.`);
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new Error(`${name}: value at index ${i} is ${x[i]}; fill or drop missing values first.`);
+  let constant = true;
+  for (let i = 1; i < x.length && constant; i++) constant = x[i] === x[0];
+  if (constant) {
+    throw new Error(
+      `${name}: the series is constant (every value is ${x[0]}), so its autocorrelation is undefined (0/0): ` +
+        'it has no variance; check that the right column (or range of rows) was passed.',
+    );
+  }
 }
 
 /** Sample autocovariances r[0..nlags] of the demeaned series, divided by n (or n−k when `adjusted`). */
@@ -114,6 +124,13 @@ export function acf(x: ArrayLike<number>, nlags: number): Correlogram {
  */
 export function pacf(x: ArrayLike<number>, nlags: number, method: 'ywadjusted' | 'ywm' = 'ywadjusted'): Correlogram {
   checkSeries('pacf', x, nlags);
+  // statsmodels 0.13: nlags must be < n // 2 (the Yule–Walker estimates beyond are meaningless: |values| > 1)
+  if (nlags >= Math.floor(x.length / 2)) {
+    throw new Error(
+      `pacf: nlags = ${nlags} needs at least ${2 * (nlags + 1)} values (lags below half the series, as statsmodels); ` +
+        `the series has ${x.length}: use nlags ≤ ${Math.floor(x.length / 2) - 1}.`,
+    );
+  }
   if (method !== 'ywadjusted' && method !== 'ywm') throw new Error(`method: "${method}" is not supported; use "ywadjusted" or "ywm".`);
   const r = autocovariance(x, nlags, method === 'ywadjusted');
   const values = new Float64Array(nlags + 1);

@@ -1,20 +1,97 @@
 /**
  * Scalers with fit / transform / inverseTransform on Float64Array (one feature) or
  * row-major 2-D data with `features` columns (per-feature statistics).
+ *
+ * Values are whole rows of the fitted features: with `features: 14`, `transform` and
+ * `inverseTransform` take 14·k values and map value i with feature i mod 14's scale; any other
+ * count is an error (it would mix the scales). To map the values of ONE feature — e.g. the
+ * temperature predictions of a model fed Jena's 14 standardised columns — say which:
+ * `scaler.inverseTransform(predictions, { feature: 1 })`, `predictWindows(model, w, scaler,
+ * { feature: 1 })`.
  */
-import { checkFinite } from './checks';
+import type { InverseScaler, ScaleOptions } from '../core/types';
+import { checkFinite, checkIndex, checkInterval, checkNumber, checkOptionKeys, checkPositiveInt } from '../core/checks';
 
-/** What prediction helpers need: map model outputs back to original units. */
-export interface Scaler {
-  transform(values: Float64Array): Float64Array;
-  inverseTransform(values: Float64Array): Float64Array;
+/** A normalisation: maps values to the model's range and back, row by row or for one feature. */
+export interface Scaler extends InverseScaler {
+  /** Values per row: the number of features it was built for. */
+  readonly features: number;
+  transform(values: Float64Array, options?: ScaleOptions): Float64Array;
+  inverseTransform(values: Float64Array, options?: ScaleOptions): Float64Array;
+}
+
+/**
+ * The feature each value uses: `options.feature` for every value when given, else value i
+ * uses i mod features (the count must then be whole rows). Returns -1 for row mode.
+ */
+function featureFor(where: string, features: number, count: number, options: ScaleOptions | undefined): number {
+  checkOptionKeys(where, options, ['feature']);
+  if (options?.feature !== undefined) {
+    const fix = `the scaler has ${features} feature(s)`;
+    checkIndex(`${where}: feature`, options.feature, features, 'a feature index', fix);
+    return options.feature;
+  }
+  if (count % features !== 0) {
+    throw new Error(
+      `${where}: ${count} values are not rows of the ${features} features the scaler was fitted on; ` +
+        `pass ${features}·k values (row-major), or { feature: k } to map every value with feature k's scale.`,
+    );
+  }
+  return features === 1 ? 0 : -1;
+}
+
+const FILL = 'fill or drop missing values first (e.g. interpolate); a scaler maps numbers only';
+const DIVERGED =
+  'if these are predictions, the model diverged (lower the learning rate) or was fed NaN; check its windows';
+
+/** Where value i is, for messages: "row r, feature f" for rows of several features. */
+function position(features: number, k: number): (i: number) => string {
+  if (features === 1 || k >= 0) return (i) => `value at index ${i}`;
+  return (i) => `row ${Math.floor(i / features)}, feature ${i % features}`;
+}
+
+/**
+ * De-normalises model outputs (predictions or targets, `perStep` values per time step) — the
+ * rule of predictWindows and predictBatches: a scaler of one feature maps every value; a
+ * scaler of k features maps rows of k outputs, so the model must give k outputs per step;
+ * for a model that predicts one of the features, `{ feature: k }` says which scale to use.
+ */
+export function invertOutputs(
+  name: string,
+  scaler: InverseScaler,
+  values: Float64Array,
+  perStep: number,
+  options: ScaleOptions = {},
+): Float64Array {
+  checkOptionKeys(name, options, ['feature']);
+  if (options.feature !== undefined) {
+    if (scaler.features === undefined) {
+      throw new Error(
+        `${name}: { feature: ${options.feature} } needs a scaler that knows its features ` +
+          '(MinMaxScaler, StandardScaler, FixedRangeScaler); this one only has inverseTransform(values): ' +
+          'give a scaler of that feature alone.',
+      );
+    }
+    return scaler.inverseTransform(values, { feature: options.feature });
+  }
+  const features = scaler.features ?? 1;
+  if (features !== 1 && features !== perStep) {
+    throw new Error(
+      `${name}: the scaler was fitted on ${features} features but the model gives ${perStep} output(s) per step; ` +
+        `its outputs are not rows of ${features} values. Pass { feature: k } to map them with feature k's scale ` +
+        '(the column the targets came from), or a scaler fitted on the targets alone.',
+    );
+  }
+  return scaler.inverseTransform(values);
 }
 
 abstract class AffineScaler implements Scaler {
   protected scale?: Float64Array;
   protected offset?: Float64Array; // scaled = value * scale + offset
-  constructor(protected readonly features: number) {
-    if (!Number.isInteger(features) || features <= 0) throw new Error(`features: ${features} is not a positive integer.`);
+  readonly features: number;
+  constructor(features: unknown) {
+    checkPositiveInt('features', features, 'give the number of columns per row, e.g. 14 for Jena');
+    this.features = features;
   }
 
   protected abstract compute(values: Float64Array): void;
@@ -22,8 +99,13 @@ abstract class AffineScaler implements Scaler {
   /** Learns the statistics from the training part only. Returns this. */
   fit(values: Float64Array): this {
     if (values.length === 0) throw new Error(`${this.constructor.name}.fit: values is empty; pass the training part of the series.`);
-    if (values.length % this.features !== 0) throw new Error(`${this.constructor.name}.fit: ${values.length} values are not a multiple of features=${this.features}.`);
-    checkFinite('values', values);
+    if (values.length % this.features !== 0) {
+      throw new Error(
+        `${this.constructor.name}.fit: ${values.length} values are not rows of features = ${this.features}; ` +
+          'pass the rows row-major (row 0 feature 0, row 0 feature 1, …) or set features.',
+      );
+    }
+    checkFinite(`${this.constructor.name}.fit`, values, FILL, position(this.features, -1));
     this.compute(values);
     return this;
   }
@@ -33,17 +115,31 @@ abstract class AffineScaler implements Scaler {
     return [this.scale, this.offset];
   }
 
-  transform(values: Float64Array): Float64Array {
+  /** Scaled values: rows of `features` values, or every value with feature k's scale (`{ feature: k }`). */
+  transform(values: Float64Array, options?: ScaleOptions): Float64Array {
     const [s, o] = this.ready('transform');
+    const where = `${this.constructor.name}.transform`;
+    const k = featureFor(where, this.features, values.length, options);
+    checkFinite(where, values, FILL, position(this.features, k));
     const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = values[i] * s[i % this.features] + o[i % this.features];
+    for (let i = 0; i < values.length; i++) {
+      const f = k < 0 ? i % this.features : k;
+      out[i] = values[i] * s[f] + o[f];
+    }
     return out;
   }
 
-  inverseTransform(values: Float64Array): Float64Array {
+  /** Original units: rows of `features` values, or every value with feature k's scale (`{ feature: k }`). */
+  inverseTransform(values: Float64Array, options?: ScaleOptions): Float64Array {
     const [s, o] = this.ready('inverseTransform');
+    const where = `${this.constructor.name}.inverseTransform`;
+    const k = featureFor(where, this.features, values.length, options);
+    checkFinite(where, values, DIVERGED, position(this.features, k));
     const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = (values[i] - o[i % this.features]) / s[i % this.features];
+    for (let i = 0; i < values.length; i++) {
+      const f = k < 0 ? i % this.features : k;
+      out[i] = (values[i] - o[f]) / s[f];
+    }
     return out;
   }
 
@@ -52,14 +148,20 @@ abstract class AffineScaler implements Scaler {
   }
 }
 
-function columnStats(values: Float64Array, features: number, fn: (col: number[]) => [number, number]): [Float64Array, Float64Array] {
+/**
+ * Per-feature statistics of row-major `values`: `fn` gets the column as a strided view and
+ * returns two numbers. Loops only: no column is ever spread into a call (Math.min(...column)
+ * overflows the stack past ~120,000 values; Jena's training split has 210,225 rows).
+ */
+function columnStats(
+  values: Float64Array,
+  features: number,
+  fn: (at: (i: number) => number, n: number) => [number, number],
+): [Float64Array, Float64Array] {
   const a = new Float64Array(features);
   const b = new Float64Array(features);
-  for (let f = 0; f < features; f++) {
-    const col: number[] = [];
-    for (let i = f; i < values.length; i += features) col.push(values[i]);
-    [a[f], b[f]] = fn(col);
-  }
+  const n = values.length / features;
+  for (let f = 0; f < features; f++) [a[f], b[f]] = fn((i) => values[i * features + f], n);
   return [a, b];
 }
 
@@ -69,12 +171,23 @@ export class MinMaxScaler extends AffineScaler {
   dataMin?: Float64Array;
   dataMax?: Float64Array;
   constructor(options: { featureRange?: [number, number]; features?: number } = {}) {
+    checkOptionKeys('MinMaxScaler', options, ['featureRange', 'features']);
     super(options.features ?? 1);
-    this.featureRange = options.featureRange ?? [0, 1];
-    if (!(this.featureRange[1] > this.featureRange[0])) throw new Error(`featureRange: ${JSON.stringify(this.featureRange)} must be [low, high] with low < high.`);
+    const range: unknown = options.featureRange ?? [0, 1];
+    checkInterval('featureRange', range, '[0, 1]');
+    this.featureRange = [range[0], range[1]];
   }
   protected compute(values: Float64Array): void {
-    const [mins, maxs] = columnStats(values, this.features, (c) => [Math.min(...c), Math.max(...c)]);
+    const [mins, maxs] = columnStats(values, this.features, (at, n) => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const v = at(i);
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      return [lo, hi];
+    });
     this.dataMin = mins;
     this.dataMax = maxs;
     const [lo, hi] = this.featureRange;
@@ -93,16 +206,17 @@ export class StandardScaler extends AffineScaler {
   mean?: Float64Array;
   std?: Float64Array;
   constructor(options: { features?: number } = {}) {
+    checkOptionKeys('StandardScaler', options, ['features']);
     super(options.features ?? 1);
   }
   protected compute(values: Float64Array): void {
-    const [means, stds] = columnStats(values, this.features, (c) => {
+    const [means, stds] = columnStats(values, this.features, (at, n) => {
       let m = 0;
-      for (const v of c) m += v;
-      m /= c.length;
+      for (let i = 0; i < n; i++) m += at(i);
+      m /= n;
       let s = 0;
-      for (const v of c) s += (v - m) * (v - m);
-      return [m, Math.sqrt(s / c.length)];
+      for (let i = 0; i < n; i++) s += (at(i) - m) * (at(i) - m);
+      return [m, Math.sqrt(s / n)];
     });
     this.mean = means;
     this.std = stds;
@@ -117,19 +231,32 @@ export class StandardScaler extends AffineScaler {
  * not clipped: `transform` reports them (warning + `outOfRange`).
  */
 export class FixedRangeScaler implements Scaler {
+  /** One feature (the range is one range). */
+  readonly features = 1;
   readonly min: number;
   readonly max: number;
   readonly featureRange: [number, number];
   /** Values found outside [min, max] by the last `transform`. */
   outOfRange: { count: number; lowest: number; highest: number } = { count: 0, lowest: NaN, highest: NaN };
   constructor(options: { min: number; max: number; featureRange?: [number, number] }) {
-    this.min = options.min;
-    this.max = options.max;
-    this.featureRange = options.featureRange ?? [-1, 1];
-    if (!(this.max > this.min)) throw new Error(`FixedRangeScaler: max (${this.max}) must be greater than min (${this.min}), e.g. { min: 0, max: 15 }.`);
+    checkOptionKeys('FixedRangeScaler', options, ['min', 'max', 'featureRange']);
+    const { min, max } = options ?? ({} as { min: number; max: number });
+    checkNumber('min', min, 'give the lowest value of the range, e.g. { min: 0, max: 15 }');
+    checkNumber('max', max, 'give the highest value of the range, e.g. { min: 0, max: 15 }');
+    if (!Number.isFinite(min) || !Number.isFinite(max) || !(max > min)) {
+      throw new Error(
+        `FixedRangeScaler: max (${max}) must be greater than min (${min}), both finite, e.g. { min: 0, max: 15 }.`,
+      );
+    }
+    this.min = min;
+    this.max = max;
+    const range: unknown = options.featureRange ?? [-1, 1];
+    checkInterval('featureRange', range, '[-1, 1]');
+    this.featureRange = [range[0], range[1]];
   }
-  transform(values: Float64Array): Float64Array {
-    checkFinite('values', values);
+  transform(values: Float64Array, options?: ScaleOptions): Float64Array {
+    featureFor('FixedRangeScaler.transform', 1, values.length, options);
+    checkFinite('FixedRangeScaler.transform', values, FILL);
     const [lo, hi] = this.featureRange;
     const k = (hi - lo) / (this.max - this.min);
     const out = new Float64Array(values.length);
@@ -149,7 +276,9 @@ export class FixedRangeScaler implements Scaler {
     if (count) console.warn(`FixedRangeScaler: ${count} value(s) outside [${this.min}, ${this.max}] (from ${lowest} to ${highest}); they map outside [${lo}, ${hi}] and were not clipped.`);
     return out;
   }
-  inverseTransform(values: Float64Array): Float64Array {
+  inverseTransform(values: Float64Array, options?: ScaleOptions): Float64Array {
+    featureFor('FixedRangeScaler.inverseTransform', 1, values.length, options);
+    checkFinite('FixedRangeScaler.inverseTransform', values, DIVERGED);
     const [lo, hi] = this.featureRange;
     const k = (this.max - this.min) / (hi - lo);
     return values.map((v) => this.min + (v - lo) * k);

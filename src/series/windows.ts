@@ -1,6 +1,8 @@
 import type { Array2D, Array3D, BatchBuffers, FlatBatch, TrainData, WindowBatches, WindowSet } from '../core/types';
 import { seededRandom as rng } from '../runtime/random';
-import { checkFinite, checkPositiveInt } from './checks';
+import {
+  checkFinite, checkIndex, checkNumber, checkOptionKeys, checkPositiveInt, describeValue, firstNonFinite,
+} from '../core/checks';
 
 /** A seeded Fisher–Yates permutation of 0..n-1. */
 export function seededPermutation(n: number, seed: number): Int32Array {
@@ -18,6 +20,7 @@ export function seededPermutation(n: number, seed: number): Int32Array {
 
 function as2D(data: Float64Array | Array2D, name: string): Array2D {
   if (data instanceof Float64Array) return { data, shape: [data.length, 1] };
+  if (Array.isArray(data)) throw new Error(`${name}: a plain array; pass Float64Array.from(values).`);
   if (!data || !(data.data instanceof Float64Array) || data.shape?.length !== 2) {
     throw new Error(`${name}: expected a Float64Array or { data: Float64Array, shape: [rows, features] }.`);
   }
@@ -26,6 +29,12 @@ function as2D(data: Float64Array | Array2D, name: string): Array2D {
   }
   return data;
 }
+
+/** Where flat value i of rows × `features` is, for messages ("row 4, feature 1" or "row 4"). */
+const rowOf = (features: number) => (i: number) =>
+  features === 1 ? `row ${i}` : `row ${Math.floor(i / features)}, feature ${i % features}`;
+
+const FILL_ROWS = 'fill or drop missing values first (e.g. interpolate), or set startIndex/endIndex to leave them out';
 
 export interface TimeseriesDatasetOptions {
   sequenceLength: number;
@@ -37,6 +46,10 @@ export interface TimeseriesDatasetOptions {
   shuffle?: boolean;
   seed?: number;
 }
+
+const DATASET_OPTIONS = [
+  'sequenceLength', 'samplingRate', 'sequenceStride', 'startIndex', 'endIndex', 'batchSize', 'shuffle', 'seed',
+] as const;
 
 /** The lazy windows of `timeseriesDatasetFromArray`. */
 export interface TimeseriesDataset extends WindowBatches {
@@ -55,6 +68,9 @@ export interface TimeseriesDataset extends WindowBatches {
  * windows, the last one possibly partial. With `shuffle`, epoch e uses a seeded
  * permutation (seed + e) of all windows (Keras shuffles with a buffer; both are
  * reshuffled every epoch).
+ *
+ * The rows the windows read and the targets they take are checked once here (the source holds
+ * the whole series): a NaN/±Inf is an error naming its row, never a NaN loss later.
  */
 export function timeseriesDatasetFromArray(
   data: Float64Array | Array2D,
@@ -63,19 +79,42 @@ export function timeseriesDatasetFromArray(
 ): TimeseriesDataset {
   const d = as2D(data, 'data');
   const [rows, features] = d.shape;
-  const { sequenceLength } = options;
-  const samplingRate = options.samplingRate ?? 1;
-  const stride = options.sequenceStride ?? 1;
-  const batchSize = options.batchSize ?? 128;
+  if (rows === 0) throw new Error('data: the array is empty (0 rows); pass the series to cut into windows.');
+  checkOptionKeys('timeseriesDatasetFromArray', options, DATASET_OPTIONS);
+  const { sequenceLength } = options ?? ({} as TimeseriesDatasetOptions);
+  const samplingRate = options?.samplingRate ?? 1;
+  const stride = options?.sequenceStride ?? 1;
+  const batchSize = options?.batchSize ?? 128;
   checkPositiveInt('sequenceLength', sequenceLength, 'give the number of steps per window, e.g. 120');
   checkPositiveInt('samplingRate', samplingRate, 'use 1 to take every row');
   checkPositiveInt('sequenceStride', stride, 'use 1 for a window starting at every row');
   checkPositiveInt('batchSize', batchSize, 'e.g. 256');
+  if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') {
+    throw new Error(`shuffle: ${describeValue(options.shuffle)} must be true or false.`);
+  }
+  if (options.seed !== undefined) {
+    checkNumber('seed', options.seed, 'give an integer seed, e.g. 1337');
+    if (!Number.isInteger(options.seed)) throw new Error(`seed: ${options.seed} must be an integer, e.g. 1337.`);
+  }
   const startIndex = options.startIndex ?? 0;
   const endIndex = options.endIndex ?? rows;
-  if (!Number.isInteger(startIndex) || startIndex < 0 || startIndex >= rows) throw new Error(`startIndex: ${startIndex} must be an integer in [0, ${rows}).`);
-  if (!Number.isInteger(endIndex) || endIndex <= startIndex || endIndex > rows) throw new Error(`endIndex: ${endIndex} must be an integer in (${startIndex}, ${rows}].`);
+  checkNumber('startIndex', startIndex, 'give the row of the first window');
+  checkNumber('endIndex', endIndex, 'give the row after the last one the windows may read');
+  if (!Number.isInteger(startIndex) || startIndex < 0 || startIndex >= rows) {
+    throw new Error(`startIndex: ${startIndex} must be an integer in [0, ${rows}) (data has ${rows} rows).`);
+  }
+  if (!Number.isInteger(endIndex) || endIndex <= startIndex || endIndex > rows) {
+    const where = `(after startIndex, at most the ${rows} rows)`;
+    throw new Error(`endIndex: ${endIndex} must be an integer in (${startIndex}, ${rows}] ${where}.`);
+  }
   const t = targets === null ? null : as2D(targets, 'targets');
+  if (t && t.shape[0] <= startIndex) {
+    throw new Error(
+      `targets: ${t.shape[0]} rows, but window i's target is targets[startIndex + i·sequenceStride] ` +
+        `from startIndex ${startIndex}; ` +
+        'pass targets aligned with data (targets[i] belongs to the window starting at row i).',
+    );
+  }
   let span = endIndex - startIndex - (sequenceLength - 1) * samplingRate;
   if (t) span = Math.min(span, t.shape[0] - startIndex);
   if (span <= 0) {
@@ -84,7 +123,16 @@ export function timeseriesDatasetFromArray(
   const numWindows = Math.ceil(span / stride);
   const starts = new Int32Array(numWindows);
   for (let i = 0; i < numWindows; i++) starts[i] = startIndex + i * stride;
+  checkRowsRead(d, startIndex, numWindows, stride, sequenceLength, samplingRate);
   const outputs = t ? t.shape[1] : 0;
+  if (t) {
+    for (let i = 0; i < numWindows; i++) {
+      const at = firstNonFinite(t.data, starts[i] * outputs, (starts[i] + 1) * outputs);
+      if (at >= 0) {
+        throw new Error(`targets: ${rowOf(outputs)(at)} is ${t.data[at]} (the target of window ${i}); ${FILL_ROWS}.`);
+      }
+    }
+  }
   const numBatches = Math.ceil(numWindows / batchSize);
   const seed = options.seed ?? 0;
   let orderEpoch = -1;
@@ -140,6 +188,36 @@ export function timeseriesDatasetFromArray(
   };
 }
 
+/**
+ * Throws at the first NaN/±Inf in a row some window reads: one pass over the rows from the first
+ * window's start to the last one's end; a bad row is then matched to the windows (with
+ * samplingRate and stride above 1 some rows in between are never read, and are not errors).
+ */
+function checkRowsRead(
+  d: Array2D,
+  first: number,
+  numWindows: number,
+  stride: number,
+  length: number,
+  rate: number,
+): void {
+  const features = d.shape[1];
+  const last = first + (numWindows - 1) * stride + (length - 1) * rate;
+  let from = first * features;
+  for (;;) {
+    const at = firstNonFinite(d.data, from, (last + 1) * features);
+    if (at < 0) return;
+    const row = Math.floor(at / features);
+    let read = false;
+    for (let j = 0; j < length && !read; j++) {
+      const offset = row - first - j * rate;
+      read = offset >= 0 && offset % stride === 0 && offset / stride < numWindows;
+    }
+    if (read) throw new Error(`data: ${rowOf(features)(at)} is ${d.data[at]}; ${FILL_ROWS}.`);
+    from = at + 1;
+  }
+}
+
 export interface LagWindowOptions {
   /**
    * `steps` (default): x `[samples, lag, features]`, one time step per lag (documento 000).
@@ -158,12 +236,21 @@ export interface LagWindowOptions {
  */
 export function lagWindows(series: Float64Array | Array2D, lag: number, options: LagWindowOptions = {}): WindowSet {
   checkPositiveInt('lag', lag, 'use the number of previous values per window, e.g. 20');
+  checkOptionKeys('lagWindows', options, ['layout', 'targetFeature', 'sequenceTargets']);
+  if (options.layout !== undefined && options.layout !== 'steps' && options.layout !== 'features') {
+    const fix = 'use "steps" (one step per lag) or "features" (the lags as features of one step)';
+    throw new Error(`lagWindows: layout ${describeValue(options.layout)} is not "steps" or "features"; ${fix}.`);
+  }
   const d = as2D(series, 'series');
   const [rows, features] = d.shape;
-  checkFinite('series', d.data);
+  if (rows === 0) {
+    throw new Error(`series: the array is empty (0 values); pass the series to cut into windows of lag ${lag}.`);
+  }
+  const where = features === 1 ? (i: number) => `value at index ${i}` : rowOf(features);
+  checkFinite('series', d.data, 'fill or drop missing values (NaN/Inf) first, e.g. interpolate', where);
   if (rows <= lag) throw new Error(`series: ${rows} values are too few for lag ${lag}; need at least ${lag + 1}.`);
   const target = options.targetFeature ?? 0;
-  if (!Number.isInteger(target) || target < 0 || target >= features) throw new Error(`targetFeature: ${target} is not a feature index in [0, ${features}).`);
+  checkIndex('targetFeature', target, features, 'a feature index', `the series has ${features} feature(s)`);
   const n = rows - lag;
   const x = new Float64Array(n * lag * features);
   const y = new Float64Array(n);
@@ -189,6 +276,14 @@ export function sliceWindows(set: WindowSet, from = 0, to?: number): WindowSet {
 
 /** Resolves a Python-style slice `[from:to]` of a length-n sequence to absolute bounds. */
 export function resolveSlice(n: number, from: number | undefined, to: number | undefined, what: string): [number, number] {
+  for (const [name, v] of [['from', from], ['to', to]] as const) {
+    if (v === undefined) continue;
+    checkNumber(`${what}: ${name}`, v, 'give an integer index (negative counts from the end) or leave it out');
+    if (!Number.isInteger(v)) {
+      const fix = 'use whole numbers (negative counts from the end)';
+      throw new Error(`${what}: ${name} = ${describeValue(v)} is not an integer index; ${fix}.`);
+    }
+  }
   const norm = (v: number) => (v < 0 ? Math.max(0, n + v) : Math.min(n, v));
   const a = from === undefined ? 0 : norm(from);
   const b = to === undefined ? n : norm(to);

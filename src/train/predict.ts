@@ -3,8 +3,9 @@
  * the same arithmetic that trained it), else by tfjs.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { Array3D, InverseScaler, WindowBatches, WindowSet } from '../core/types';
-import { modelWindowShape, predictRowsTfjs } from '../models/inference';
+import type { Array3D, InverseScaler, ScaleOptions, WindowBatches, WindowSet } from '../core/types';
+import { modelWindowShape, outputShape, predictRowsTfjs } from '../models/inference';
+import { invertOutputs } from '../series/scalers';
 import { checkTrainData, checkWindowInputs } from '../series/shapes';
 import { epochBatches } from '../series/windows';
 import { engineSupport, predictFast } from './fast';
@@ -17,26 +18,46 @@ function predictRows(model: tfTypes.LayersModel, x: Float64Array, n: number, sha
   return predictRowsTfjs(model, x, n, shape, resetState);
 }
 
+/** Outputs per time step of `model` (the last dimension of its output). */
+const outputsPerStep = (model: tfTypes.LayersModel): number => outputShape(model).at(-1) ?? 1;
+
 /**
  * Predictions for windows `x` (or a WindowSet), flattened (n · outputs values; for sequence
  * outputs n · steps · outputs), de-normalised with `scaler` when given. Stateful models
  * predict the windows in order in chunks of their fixed batch size, carrying the state from
  * chunk to chunk (starting from a reset state).
+ *
+ * A scaler of one feature (the documents' MinMaxScaler / FixedRangeScaler of one series)
+ * maps every output. A scaler of k features needs a model with k outputs per step, or
+ * `{ feature: j }` naming the column the targets were scaled as — e.g. targets standardised
+ * with Jena's 14-column scaler: `predictWindows(model, w, scaler, { feature: JENA_COLUMNS.indexOf("T (degC)") })`.
  */
-export function predictWindows(model: tfTypes.LayersModel, x: Array3D | WindowSet, scaler?: InverseScaler): Float64Array {
+export function predictWindows(
+  model: tfTypes.LayersModel,
+  x: Array3D | WindowSet,
+  scaler?: InverseScaler,
+  options: ScaleOptions = {},
+): Float64Array {
   const arr = 'x' in x ? x.x : x;
   checkWindowInputs('predictWindows', arr, modelWindowShape(model));
   const [n, steps, features] = arr.shape;
   const raw = predictRows(model, arr.data, n, [steps, features]);
-  return scaler ? scaler.inverseTransform(raw) : raw;
+  return scaler ? invertOutputs('predictWindows', scaler, raw, outputsPerStep(model), options) : raw;
 }
 
 /**
  * Predictions for every window of a lazy source, in its batch order (epoch 0), plus the
- * targets, both de-normalised with `scaler` when given. A stateful model carries its state
- * from batch to batch (reset once at the start).
+ * targets, both de-normalised with `scaler` when given (pass it only when the targets were
+ * normalised with it too; documento 001's Jena targets are in °C already, so no scaler).
+ * `options.feature` as in `predictWindows`. A stateful model carries its state from batch to
+ * batch (reset once at the start).
  */
-export function predictBatches(model: tfTypes.LayersModel, data: WindowBatches, scaler?: InverseScaler): { predicted: Float64Array; actual: Float64Array } {
+export function predictBatches(
+  model: tfTypes.LayersModel,
+  data: WindowBatches,
+  scaler?: InverseScaler,
+  options: ScaleOptions = {},
+): { predicted: Float64Array; actual: Float64Array } {
   checkTrainData('predictBatches', data, modelWindowShape(model));
   const predicted = new Float64Array(data.numWindows * data.outputs);
   const actual = new Float64Array(data.numWindows * data.outputs);
@@ -51,5 +72,10 @@ export function predictBatches(model: tfTypes.LayersModel, data: WindowBatches, 
   }
   const p = at === predicted.length ? predicted : predicted.slice(0, at);
   const a = at === actual.length ? actual : actual.slice(0, at);
-  return { predicted: scaler ? scaler.inverseTransform(p) : p, actual: scaler ? scaler.inverseTransform(a) : a };
+  if (!scaler) return { predicted: p, actual: a };
+  const perStep = outputsPerStep(model);
+  return {
+    predicted: invertOutputs('predictBatches', scaler, p, perStep, options),
+    actual: invertOutputs('predictBatches', scaler, a, perStep, options),
+  };
 }

@@ -3,7 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, evaluateCarryingState, initBackend, lastHiddenState, loadModelFiles, predictBatches, predictWindows, saveModelFiles, tf, timeseriesDatasetFromArray } from '../../src';
+import {
+  MinMaxScaler, buildModel, evaluateCarryingState, initBackend, lastHiddenState, loadModelFiles, predictBatches,
+  predictWindows, saveModelFiles, tf, timeseriesDatasetFromArray,
+} from '../../src';
 import { smallData } from '../support/models';
 
 beforeAll(async () => {
@@ -110,6 +113,49 @@ describe('stateful prediction', () => {
     scaled.forEach((v, i) => expect(v).toBeCloseTo(10 * raw[i] + 1, 9));
     const direct = predictWindows(m, data, scaler);
     direct.forEach((v, i) => expect(v).toBeCloseTo(scaled[i], 4));
+  });
+});
+
+describe('predictions with a scaler of several features', () => {
+  // feature 0 spans 0 … 1, feature 1 spans 10 … 30
+  const two = () => new MinMaxScaler({ features: 2 }).fit(Float64Array.from([0, 10, 1, 30]));
+  it('refuses a multi-feature scaler for a one-output model, even when the count of values is a multiple', () => {
+    const m = buildModel('elman', { steps: 3, features: 1, units: [3], seed: 1 });
+    for (const n of [3, 4]) {
+      expect(() => predictWindows(m, smallData(n, 3, 1), two())).toThrow(
+        /predictWindows: the scaler was fitted on 2 features but the model gives 1 output\(s\) per step;.*feature: k/,
+      );
+    }
+  });
+  it('de-normalises one feature when asked ({ feature: k }), the same for predictBatches and the targets', () => {
+    const m = buildModel('elman', { steps: 3, features: 1, units: [3], seed: 1 });
+    const data = smallData(4, 3, 1);
+    const raw = predictWindows(m, data);
+    const got = predictWindows(m, data, two(), { feature: 1 });
+    got.forEach((v, i) => expect(v).toBeCloseTo(10 + 20 * raw[i], 9));
+    const series = Float64Array.from({ length: 20 }, (_, i) => Math.sin(i / 3));
+    const ds = timeseriesDatasetFromArray(series, series.subarray(3), { sequenceLength: 3, batchSize: 4 });
+    const b = predictBatches(m, ds, two(), { feature: 1 });
+    const plain = predictBatches(m, ds);
+    b.predicted.forEach((v, i) => expect(v).toBeCloseTo(10 + 20 * plain.predicted[i], 9));
+    b.actual.forEach((v, i) => expect(v).toBeCloseTo(10 + 20 * plain.actual[i], 9));
+    expect(() => predictBatches(m, ds, two())).toThrow(/predictBatches: the scaler was fitted on 2 features but/);
+  });
+  it('maps rows of outputs when the model gives one output per feature', () => {
+    const m = buildModel('elman', { steps: 3, features: 1, units: [3], outputUnits: 2, seed: 1 });
+    const data = smallData(3, 3, 1);
+    const raw = predictWindows(m, data);
+    expect(Array.from(predictWindows(m, data, two()))).toEqual(Array.from(two().inverseTransform(raw)));
+  });
+  it('refuses { feature } with a scaler that only has inverseTransform(values)', () => {
+    const m = buildModel('elman', { steps: 3, features: 1, units: [3], seed: 1 });
+    const custom = { inverseTransform: (v: Float64Array) => v.map((x) => 2 * x) };
+    expect(() => predictWindows(m, smallData(2, 3, 1), custom, { feature: 1 })).toThrow(
+      /predictWindows: \{ feature: 1 \} needs a scaler that knows its features/,
+    );
+    expect(() => predictWindows(m, smallData(2, 3, 1), two(), { features: 1 } as never)).toThrow(
+      /predictWindows: unknown option "features"; did you mean "feature"\?/,
+    );
   });
 });
 

@@ -81,6 +81,68 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
     expect(Array.from(small.x)).toEqual([0, 0, 0]);
   });
 
+  it('names an empty array, a string where a number belongs and the row of a NaN (data and targets)', () => {
+    const opts = { sequenceLength: 3 };
+    expect(() => timeseriesDatasetFromArray(new Float64Array(0), null, opts)).toThrow(
+      /data: the array is empty \(0 rows\); pass the series to cut into windows/,
+    );
+    const empty2D = { data: new Float64Array(0), shape: [0, 14] as [number, number] };
+    expect(() => timeseriesDatasetFromArray(empty2D, null, opts)).toThrow(/data: the array is empty \(0 rows\)/);
+    const ten = Float64Array.from({ length: 10 }, (_, i) => i);
+    const bad = (o: object) => () => timeseriesDatasetFromArray(ten, null, o as never);
+    expect(bad({ sequenceLength: '3' })).toThrow(
+      /sequenceLength: "3" is a string, not a number; write 3 without quotes/,
+    );
+    expect(bad({ sequenceLength: 3, startIndex: '2' })).toThrow(
+      /startIndex: "2" is a string, not a number; write 2 without/,
+    );
+    expect(bad({ sequenceLength: 3, startIndex: 1.5 })).toThrow(/startIndex: 1.5 must be an integer in \[0, 10\)/);
+    expect(bad({})).toThrow(/sequenceLength is missing; give the number of steps per window, e.g. 120/);
+    expect(() => timeseriesDatasetFromArray([1, 2, 3] as never, null, opts)).toThrow(
+      /data: a plain array; pass Float64Array\.from\(values\)/,
+    );
+    // NaN: row and feature of the data, row of the targets, at the start; rows no window reads are fine
+    const table = { data: Float64Array.from({ length: 20 }, (_, i) => i), shape: [10, 2] as [number, number] };
+    table.data[4 * 2 + 1] = Number.NaN;
+    expect(() => timeseriesDatasetFromArray(table, null, opts)).toThrow(
+      /data: row 4, feature 1 is NaN; fill or drop missing values first \(e\.g\. interpolate\), or set startIndex/,
+    );
+    expect(timeseriesDatasetFromArray(table, null, { sequenceLength: 3, startIndex: 5 }).numWindows).toBe(3);
+    expect(timeseriesDatasetFromArray(table, null, { sequenceLength: 2, endIndex: 4 }).numWindows).toBe(3);
+    // samplingRate 2, stride 2 from row 0: rows 0, 2, 4, 6 … are read, row 5 never
+    const odd = Float64Array.from({ length: 10 }, (_, i) => (i === 5 ? Number.NaN : i));
+    const ds = timeseriesDatasetFromArray(odd, null, { sequenceLength: 2, samplingRate: 2, sequenceStride: 2 });
+    expect(Array.from(ds.materialize().x.data)).toEqual([0, 2, 2, 4, 4, 6, 6, 8]);
+    expect(() => timeseriesDatasetFromArray(odd, null, { sequenceLength: 2 })).toThrow(/data: row 5 is NaN/);
+    const targets = Float64Array.from({ length: 10 }, (_, i) => (i === 6 ? Number.POSITIVE_INFINITY : i));
+    expect(() => timeseriesDatasetFromArray(ten, targets, opts)).toThrow(
+      /targets: row 6 is Infinity \(the target of window 6\); fill or drop missing values first/,
+    );
+    expect(() => timeseriesDatasetFromArray(ten, ten.subarray(0, 2), { sequenceLength: 3, startIndex: 2 })).toThrow(
+      /targets: 2 rows, but window i's target is targets\[startIndex \+ i·sequenceStride\] from startIndex 2/,
+    );
+  });
+
+  it('refuses a mistyped option instead of using its default silently', () => {
+    const ten = Float64Array.from({ length: 10 }, (_, i) => i);
+    const make = (o: object) => () => timeseriesDatasetFromArray(ten, ten, o as never);
+    expect(make({ sequenceLength: 3, sampling_rate: 2 })).toThrow(
+      /timeseriesDatasetFromArray: unknown option "sampling_rate"; did you mean "samplingRate"\?/,
+    );
+    expect(make({ sequenceLength: 3, shufle: true })).toThrow(/unknown option "shufle"; did you mean "shuffle"\?/);
+    expect(make({ sequenceLength: 3, shuffle: 'yes' })).toThrow(/shuffle: "yes" must be true or false/);
+    expect(make({ sequenceLength: 3, shuffle: true, seed: '7' })).toThrow(
+      /seed: "7" is a string, not a number; write 7/,
+    );
+    expect(make({ sequenceLength: 3, shuffle: true, seed: 0.5 })).toThrow(/seed: 0.5 must be an integer/);
+    expect(() => lagWindows(ten, 3, { layout: 'feature' as 'features' })).toThrow(
+      /lagWindows: layout "feature" is not "steps" or "features"/,
+    );
+    expect(() => lagWindows(ten, 3, { target_feature: 0 } as never)).toThrow(
+      /lagWindows: unknown option "target_feature"; did you mean "targetFeature"\?/,
+    );
+  });
+
   it('rejects windows longer than the data, naming the arguments', () => {
     expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 5 })).toThrow(/too few for windows of sequenceLength 5/);
     expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 0 })).toThrow(/sequenceLength: 0/);
@@ -102,6 +164,10 @@ describe('lagWindows (create_dataset of documentos 000 and 004)', () => {
     expect(w.y.shape).toEqual([3, 1, 1]);
   });
   it('slices windows with Python semantics', () => {
+    expect(() => sliceWindows(lagWindows(s, 2), 1.5)).toThrow(/sliceWindows: from = 1.5 is not an integer index/);
+    expect(() => sliceWindows(lagWindows(s, 2), '1' as unknown as number)).toThrow(
+      /sliceWindows: from: "1" is a string/,
+    );
     const w = sliceWindows(lagWindows(s, 2), -2);
     expect(w.x.shape).toEqual([2, 2, 1]);
     expect(Array.from(w.y.data)).toEqual([14, 15]);
@@ -109,7 +175,19 @@ describe('lagWindows (create_dataset of documentos 000 and 004)', () => {
   it('rejects bad input with the argument and the fix', () => {
     expect(() => lagWindows(s, 0)).toThrow(/lag: 0 is not a positive integer/);
     expect(() => lagWindows(s, 6)).toThrow(/too few for lag 6/);
-    expect(() => lagWindows(new Float64Array(0), 1)).toThrow(/too few/);
     expect(() => lagWindows(Float64Array.from([1, NaN, 3, 4]), 1)).toThrow(/index 1 is NaN/);
+    expect(() => lagWindows(s, '3' as unknown as number)).toThrow(
+      /lag: "3" is a string, not a number; write 3 without quotes/,
+    );
+    expect(() => lagWindows(new Float64Array(0), 1)).toThrow(/series: the array is empty \(0 values\)/);
+    const table = { data: Float64Array.from([1, 2, 3, NaN, 5, 6]), shape: [3, 2] as [number, number] };
+    expect(() => lagWindows(table, 1)).toThrow(/series: row 1, feature 1 is NaN/);
+    const clean = { data: Float64Array.from([1, 2, 3, 4, 5, 6]), shape: [3, 2] as [number, number] };
+    expect(() => lagWindows(clean, 1, { targetFeature: '1' as unknown as number })).toThrow(
+      /targetFeature: "1" is a string/,
+    );
+    expect(() => lagWindows(clean, 1, { targetFeature: 2 })).toThrow(
+      /targetFeature: 2 is not a feature index in \[0, 2\)/,
+    );
   });
 });
