@@ -18,6 +18,11 @@ export function outputShape(model: tfTypes.LayersModel): number[] {
   return (model.outputs[0].shape as Array<number | null>).slice(1) as number[];
 }
 
+/** Outputs per step of `model` (what a scaler of that many features inverts). */
+export function outputsPerStep(model: tfTypes.LayersModel): number {
+  return outputShape(model).at(-1) ?? 1;
+}
+
 /** The windows `model` takes: steps and features per window, and target values per window. */
 export function modelWindowShape(model: tfTypes.LayersModel): WindowShape {
   const s = (model.inputs[0].shape as Array<number | null>).slice(1);

@@ -7,7 +7,8 @@ import { tf } from '../backend';
 import type { Array3D, InverseScaler, WindowSet } from '../core/types';
 import { checkWindowInputs } from '../series/shapes';
 import { buildWithoutLeaks } from './builders';
-import { modelWindowShape } from './inference';
+import { invertOutputs } from '../series/scalers';
+import { modelWindowShape, outputsPerStep } from './inference';
 
 const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'RNN']);
 
@@ -133,7 +134,7 @@ export function evaluateCarryingState(model: tfTypes.LayersModel, x: Array3D | W
       });
       out.set(values, i * per);
     }
-    return scaler ? scaler.inverseTransform(out) : out;
+    return scaler ? invertOutputs('evaluateCarryingState', scaler, out, outputsPerStep(model)) : out;
   } finally {
     disposeCopy(copy);
   }

@@ -4,7 +4,7 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Array3D, InverseScaler, ScaleOptions, WindowBatches, WindowSet } from '../core/types';
-import { modelWindowShape, outputShape, predictRowsTfjs } from '../models/inference';
+import { modelWindowShape, outputsPerStep, predictRowsTfjs } from '../models/inference';
 import { invertOutputs } from '../series/scalers';
 import { checkTrainData, checkWindowInputs } from '../series/shapes';
 import { epochBatches } from '../series/windows';
@@ -19,7 +19,6 @@ function predictRows(model: tfTypes.LayersModel, x: Float64Array, n: number, sha
 }
 
 /** Outputs per time step of `model` (the last dimension of its output). */
-const outputsPerStep = (model: tfTypes.LayersModel): number => outputShape(model).at(-1) ?? 1;
 
 /**
  * Predictions for windows `x` (or a WindowSet), flattened (n · outputs values; for sequence
