@@ -269,6 +269,12 @@ const saidWhy = new Set<string>();
  * Shows one live progress line; returns per-epoch `loss`/`val_loss`/metrics and seconds.
  * Stateful models (tfjs) train on their windows in order with the state reset at every
  * epoch's start; `batchSize` must be the one they were built with (see `fitTfjs`).
+ * Before training it rejects, naming the argument and the fix: unknown option names (with
+ * the one meant), wrong option values, data that is not windows with targets, NaN or
+ * Infinity in the windows. A training that stops with an error (the loss became NaN or
+ * Infinity, a hook threw) leaves the model with the weights it had before the call, on both
+ * engines; a loss that grows over 10,000 times its start without becoming infinite is warned
+ * about once (see `BLOW_UP_FACTOR` in train/loop.ts).
  */
 export async function train(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions): Promise<TrainHistory> {
   checkCall(model, data, options);
