@@ -13,7 +13,7 @@ import { JordanCell } from '../models/jordan';
 import { modelWindowShape } from '../models/inference';
 import { checkTrainData } from '../series/shapes';
 import { epochBatches } from '../series/windows';
-import { runEpochs } from './loop';
+import { type LoopSettings, runEpochs } from './loop';
 
 /** Thrown while reading a model the engine cannot train; the message is the reason. */
 class Unsupported extends Error {}
@@ -145,7 +145,12 @@ export class FusedNetwork extends Network {
  * engine's batch step (forward, BPTT, the tfjs optimizer formulas), writes the weights back.
  * `data` and `options` are the ones `train()` has checked.
  */
-export async function fitFast(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions): Promise<TrainHistory> {
+export async function fitFast(
+  model: tfTypes.LayersModel,
+  data: TrainData,
+  options: TrainOptions,
+  loop: Pick<LoopSettings, 'warn'> = {},
+): Promise<TrainHistory> {
   let net: FusedNetwork;
   try {
     net = new FusedNetwork(model);
@@ -172,7 +177,7 @@ export async function fitFast(model: tfTypes.LayersModel, data: TrainData, optio
         train: trainer.step.bind(trainer),
         validate: (v: TrainData) => trainer.evaluate(epochBatches(v, { batchSize: EVALUATION_BATCH })),
       };
-      result = await runEpochs(step, data, options, { shuffle: options.shuffle !== false, batchPauses: false });
+      result = await runEpochs(step, data, options, { ...loop, shuffle: options.shuffle !== false, batchPauses: false });
     } finally {
       await trainer.close();
     }

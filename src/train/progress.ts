@@ -51,6 +51,19 @@ export class ProgressLine {
     process.stdout.write(`\r${text.padEnd(this.width)}`);
   }
 
+  /**
+   * A warning during training: on its own line after the progress line (which goes on below it),
+   * or through `console.warn` when the line is not shown.
+   */
+  note(text: string): void {
+    if (!this.enabled) {
+      console.warn(text);
+      return;
+    }
+    process.stdout.write(`${this.width > 0 ? '\n' : ''}⚠ ${text}\n`);
+    this.width = 0;
+  }
+
   /** Ends the line and prints `summary` on its own line. */
   finish(summary: string): void {
     if (!this.enabled) return;

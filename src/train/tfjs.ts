@@ -136,15 +136,26 @@ function tfjsStep(model: tfTypes.LayersModel, optimizer: tfTypes.Optimizer, opti
  * checked. A stateful model (documento 004) is trained on its windows in order (no shuffling
  * unless `shuffle: true` is given), its state carried from batch to batch within an epoch
  * and reset at the start of every epoch and around validation (the usual Keras recipe
- * `fit(epochs=1, shuffle=False); reset_states()` per epoch).
+ * `fit(epochs=1, shuffle=False); reset_states()` per epoch). When training stops with an error
+ * (a divergence, a failing hook), the model gets back the weights it had before (as the fast
+ * engine, which writes its weights into the model only at the end).
  */
-export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions, loop: Pick<LoopSettings, 'onBatch'> = {}): Promise<TrainHistory> {
+export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions, loop: Pick<LoopSettings, 'onBatch' | 'warn'> = {}): Promise<TrainHistory> {
   const stateful = checkStateful(model, data, options) !== null;
   const optimizer = makeOptimizer(options);
+  // The weights as they are now, to put back if training stops with an error (a divergence would
+  // leave NaN in them). tfjs replaces a variable's data at every step rather than changing it, so
+  // a clone is a reference to the current data, not a copy: nothing is copied per batch.
+  const before = model.getWeights().map((w) => tf.clone(w));
   try {
     const result = await runEpochs(tfjsStep(model, optimizer, options, stateful), data, options, { ...loop, shuffle: options.shuffle ?? !stateful, batchPauses: true });
     return { ...result, engine: 'tfjs' };
+  } catch (err) {
+    model.setWeights(before);
+    if (stateful) model.resetStates();
+    throw err;
   } finally {
+    tf.dispose(before);
     optimizer.dispose();
   }
 }

@@ -32,7 +32,10 @@ describe.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])('train() with the %s engi
   it('stops on a diverging loss naming the epoch and a fix', async () => {
     // Plain gradient descent on a linear model with a far too large step diverges geometrically.
     const m = buildModel('dense', { steps: 6, features: 1, units: [4], activation: 'linear', seed: 1 });
-    await expect(train(m, trainSet, { ...quiet, engine, epochs: 50, batchSize: 10, optimizer: 'sgd', learningRate: 100 })).rejects.toThrow(/loss became (NaN|Infinity) at epoch \d+, batch \d+\. Lower the learning rate/);
+    const options = { ...quiet, engine, epochs: 50, batchSize: 10, optimizer: 'sgd' as const, learningRate: 100 };
+    const err = (await train(m, trainSet, options).catch((e: Error) => e)) as Error;
+    expect(err.message).toMatch(/loss became (NaN|Infinity) at epoch \d+, batch \d+\. /);
+    expect(err.message).toContain('. The model keeps the weights it had before this train() call. Lower the learning');
   });
 
   it('L2 and decoupled weight decay both shrink the kernels', async () => {
@@ -71,7 +74,9 @@ describe('engine choice', () => {
   it('rejects bad options', async () => {
     const m = buildModel('elman', { steps: 6, features: 1, units: [3] });
     await expect(train(m, trainSet, { epochs: 0, batchSize: 1 })).rejects.toThrow(/epochs: 0 must be a positive integer/);
-    await expect(train(m, trainSet, { epochs: 1, batchSize: 1, learningRate: -1 })).rejects.toThrow(/learningRate: -1 must be positive/);
+    await expect(train(m, trainSet, { epochs: 1, batchSize: 1, learningRate: -1 })).rejects.toThrow(
+      'learningRate: -1 must be a positive number, e.g. 0.001.',
+    );
     const wrong = lagWindows(sine, 5);
     await expect(train(m, wrong, { ...quiet, epochs: 1, batchSize: 1 })).rejects.toThrow(/do not fit the model's input \[batch, 6, 1\]/);
   });
