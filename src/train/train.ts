@@ -3,7 +3,7 @@
  * data once, picks the backend (the fast engine, else tfjs) and shows one live progress line.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { TrainData, TrainHistory, TrainOptions, WindowSet } from '../core/types';
+import type { TrainData, TrainHistory, TrainOptions } from '../core/types';
 import { DEFAULT_LEARNING_RATES } from '../engine';
 import { modelWindowShape } from '../models/inference';
 import { checkTrainData } from '../series/shapes';
