@@ -14,6 +14,12 @@ up the project-local Jupyter environment. For each notebook:
 * and finally gathers ``<out>/*.metrics.json`` into ``<out>/summary.json`` and prints a
   table plus ``N passed, N failed``.
 
+A notebook that cannot be run (missing, not JSON, not a notebook, a name given twice)
+fails alone, with its file and the reason; the others still run. Every file is written
+atomically (a temporary file, then a rename); a notebook's previous outputs are removed
+before it runs, and summary.json is rewritten before the first notebook (every notebook
+"not run"), after each one and at the end, so it never shows an earlier run's results.
+
 Exit status: 0 when every notebook passed, 1 otherwise, 2 on bad usage.
 """
 import argparse
@@ -119,14 +125,130 @@ def hidden_cell(client, source, index):
 
 
 def write_atomic(path, text):
+    """Writes `text` to a temporary file beside `path`, then renames it over `path`: a reader
+    sees the old file or the new one, never a half-written one."""
     tmp = "%s.%d.tmp" % (path, os.getpid())
     try:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+class NotebookProblem(Exception):
+    """A notebook that cannot be run; the message names the file, the problem and the fix."""
+
+
+RESTORE = "restore it (git checkout -- <file>, or save it again from Jupyter) or leave it out of the run"
+NOTEBOOK_KEYS = ("cells", "metadata", "nbformat", "nbformat_minor")
+CELL_TYPES = ("code", "markdown", "raw")
+JSON_TYPES = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false",
+              type(None): "null"}
+
+
+def load_notebook(path):
+    """Reads `path` as a version-4 notebook, or raises NotebookProblem saying what is wrong with it."""
+    if os.path.isdir(path):
+        raise NotebookProblem("%s is a folder, not a notebook: give the notebooks in it (%s)"
+                              % (path, os.path.join(path, "*.ipynb")))
+    if not os.path.exists(path):
+        hint = " (did you mean %s?)" % (path + ".ipynb") if os.path.isfile(path + ".ipynb") else ""
+        raise NotebookProblem("%s: no such notebook%s" % (path, hint))
+    if not path.endswith(".ipynb"):
+        raise NotebookProblem("%s is not a notebook (a .ipynb file): leave it out of the run" % path)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as exc:
+        raise NotebookProblem("%s cannot be read (%s)" % (path, exc.strerror or exc)) from None
+    if not raw.strip():
+        what = "empty (0 bytes)" if not raw else "blank (%d bytes of white space)" % len(raw)
+        raise NotebookProblem("%s is %s, not a notebook: %s" % (path, what, RESTORE))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotebookProblem("%s is not UTF-8 text (byte %d): a notebook is JSON text; %s"
+                              % (path, exc.start, RESTORE)) from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        where = "%s: line %d column %d" % (exc.msg, exc.lineno, exc.colno) if hasattr(exc, "lineno") else str(exc)
+        raise NotebookProblem("%s is not valid JSON (%s): %s" % (path, where, RESTORE)) from None
+    if not isinstance(data, dict):
+        raise NotebookProblem("%s is not a Jupyter notebook: its JSON is %s, not an object with %s; %s"
+                              % (path, JSON_TYPES.get(type(data), type(data).__name__),
+                                 ", ".join('"%s"' % k for k in NOTEBOOK_KEYS), RESTORE))
+    version = data.get("nbformat")
+    keys = NOTEBOOK_KEYS if not isinstance(version, int) or version >= 4 else NOTEBOOK_KEYS[1:]
+    missing = [k for k in keys if k not in data]
+    if missing:
+        raise NotebookProblem("%s is not a Jupyter notebook: %s missing; %s"
+                              % (path, ", ".join('"%s"' % k for k in missing), RESTORE))
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise NotebookProblem("%s: \"nbformat\" is %s, not a format version such as 4; %s"
+                              % (path, json.dumps(version), RESTORE))
+    if version >= 4:
+        cells = data["cells"]
+        if not isinstance(cells, list):
+            raise NotebookProblem("%s: \"cells\" is %s, not a list; %s"
+                                  % (path, JSON_TYPES.get(type(cells), "an object"), RESTORE))
+        for i, cell in enumerate(cells):
+            where = "%s: cells[%d]" % (path, i)
+            if not isinstance(cell, dict):
+                raise NotebookProblem("%s is %s, not a cell object; %s"
+                                      % (where, JSON_TYPES.get(type(cell), type(cell).__name__), RESTORE))
+            if cell.get("cell_type") not in CELL_TYPES:
+                raise NotebookProblem("%s has cell_type %s (expected code, markdown or raw); %s"
+                                      % (where, json.dumps(cell.get("cell_type")), RESTORE))
+            needed = ("metadata", "outputs", "execution_count") if cell["cell_type"] == "code" else ("metadata",)
+            absent = [k for k in needed if k not in cell]
+            if absent:
+                raise NotebookProblem("%s (%s) has no %s; %s" % (where, cell["cell_type"],
+                                                                 ", ".join('"%s"' % k for k in absent), RESTORE))
+            source = cell.get("source")
+            if not (isinstance(source, str) or (isinstance(source, list) and all(isinstance(x, str) for x in source))):
+                raise NotebookProblem("%s (%s): \"source\" is %s, not text or a list of lines; %s"
+                                      % (where, cell["cell_type"], json.dumps(source)[:60], RESTORE))
+    captured = {}
+    try:
+        nb = nbformat.reads(text, as_version=4, capture_validation_error=captured)
+    except Exception as exc:  # nbformat's conversion of an old or odd notebook
+        raise NotebookProblem("%s cannot be read as a notebook (%s: %s); %s"
+                              % (path, type(exc).__name__, str(exc).splitlines()[0], RESTORE)) from None
+    if captured.get("ValidationError") is not None:
+        first = str(captured["ValidationError"]).strip().splitlines()[0]
+        raise NotebookProblem("%s does not follow the notebook format (nbformat 4 schema: %s); %s"
+                              % (path, first, RESTORE))
+    return nb
+
+
+def remove_outputs(out_dir, name):
+    """Removes a notebook's outputs of an earlier run, so none of them passes for this run's."""
+    for ext in (".ipynb", ".html", ".metrics.json"):
+        file = os.path.join(out_dir, name + ext)
+        try:
+            if os.path.lexists(file):
+                os.remove(file)
+        except OSError as exc:
+            raise NotebookProblem("cannot remove the earlier run's %s (%s): remove it by hand"
+                                  % (file, exc.strerror or exc)) from None
+
+
+def read_metrics(file):
+    """The "metrics" object of a file written by report(), or raises NotebookProblem."""
+    try:
+        with open(file, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError) as exc:
+        raise NotebookProblem("%s cannot be read as JSON (%s): it should be written only by report(...)"
+                              % (file, exc)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
+        raise NotebookProblem("%s has no \"metrics\" object: it should be written only by report(...)" % file)
+    return data["metrics"]
 
 
 EMPTY_SCRIPT = "data:text/javascript,"
@@ -156,18 +278,37 @@ def indent(text, prefix="    "):
     return "\n".join(prefix + line for line in text.splitlines())
 
 
+def notebook_name(path):
+    base = os.path.basename(os.path.normpath(path))
+    return base[:-len(".ipynb")] if base.endswith(".ipynb") else base
+
+
+def new_result(path, status="not run", error=None):
+    return {"notebook": notebook_name(path), "path": path, "cells": 0, "seconds": 0.0, "status": status,
+            "failedCell": None, "error": error}
+
+
+def failed(result, error, stream=sys.stderr):
+    result["status"] = "failed"
+    result["error"] = error
+    print("✗ %s: %s" % (result["notebook"], error), file=stream, flush=True)
+    return result
+
+
 def run_notebook(path, out_dir, cell_timeout, kernel_name):
-    name = os.path.splitext(os.path.basename(path))[0]
-    nb = nbformat.read(path, as_version=4)
+    result = new_result(path, status="passed")
+    name = result["notebook"]
+    try:
+        remove_outputs(out_dir, name)
+        nb = load_notebook(path)
+    except NotebookProblem as exc:
+        return failed(result, str(exc))
     nb_dir = os.path.dirname(os.path.abspath(path))
     os.environ["RNN_NOTEBOOK"] = name
     metrics_file = os.path.join(out_dir, name + ".metrics.json")
-    if os.path.exists(metrics_file):
-        os.remove(metrics_file)  # a stale file must not pass for this run's results
     client = NotebookClient(nb, kernel_name=kernel_name, timeout=cell_timeout,
                             resources={"metadata": {"path": nb_dir}})
     log = KernelLog()
-    result = {"notebook": name, "cells": 0, "seconds": 0.0, "status": "passed", "error": None}
     start = time.time()
     count = 0
     print("▶ %s" % path, flush=True)
@@ -198,6 +339,7 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
                         cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=late + "\n"))
                 if failure is not None:
                     result["status"] = "failed"
+                    result["failedCell"] = count
                     result["error"] = failure
                     src = cell.source if len(cell.source) < 2000 else cell.source[:2000] + "\n…"
                     print("✗ %s: cell %d failed\n  cell source:\n%s\n  error:\n%s" %
@@ -209,8 +351,13 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
         print("✗ %s: %s" % (name, result["error"]), file=sys.stderr, flush=True)
     result["cells"] = count
     result["seconds"] = round(time.time() - start, 1)
-    os.makedirs(out_dir, exist_ok=True)
-    write_atomic(os.path.join(out_dir, name + ".ipynb"), nbformat.writes(nb))
+    executed = os.path.join(out_dir, name + ".ipynb")
+    try:
+        write_atomic(executed, nbformat.writes(nb))
+    except (OSError, ValueError) as exc:
+        print("! %s: cannot write %s: %s" % (name, executed, exc), file=sys.stderr)
+        if result["status"] == "passed":
+            failed(result, "cannot write the executed notebook %s: %s" % (executed, exc))
     try:
         export_html(nb, os.path.join(out_dir, name + ".html"))
     except Exception as exc:
@@ -219,12 +366,13 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
             result["status"] = "failed"
             result["error"] = "HTML export failed: %s" % exc
     if result["status"] == "passed" and not os.path.exists(metrics_file):
-        result["status"] = "failed"
-        result["error"] = "the notebook did not call report(...) (no %s)" % metrics_file
-        print("✗ %s: %s" % (name, result["error"]), file=sys.stderr)
+        failed(result, "the notebook did not call report(...) (no %s)" % metrics_file)
     if os.path.exists(metrics_file):
-        with open(metrics_file, encoding="utf-8") as f:
-            result["metrics"] = json.load(f).get("metrics", {})
+        try:
+            result["metrics"] = read_metrics(metrics_file)
+        except NotebookProblem as exc:
+            if result["status"] == "passed":
+                failed(result, str(exc))
     return result
 
 
@@ -243,26 +391,53 @@ def main():
     parser.add_argument("--timeout", type=int, default=int(os.environ.get("RNN_CELL_TIMEOUT", "3600")))
     parser.add_argument("--kernel", default="tslab")
     args = parser.parse_args()
-    results = []
-    for path in args.notebooks:
-        if not os.path.exists(path):
-            print("✗ %s: no such notebook" % path, file=sys.stderr)
-            results.append({"notebook": path, "cells": 0, "seconds": 0, "status": "failed", "error": "missing"})
-            continue
-        results.append(run_notebook(path, args.out, args.timeout, args.kernel))
-    summary = {"generatedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-               "quick": os.environ.get("RNN_QUICK", "") not in ("", "0", "false"),
-               "notebooks": results}
-    write_atomic(os.path.join(args.out, "summary.json"), json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    os.makedirs(args.out, exist_ok=True)
+    results = [new_result(path) for path in args.notebooks]
+    summary_file = os.path.join(args.out, "summary.json")
+
+    def write_summary():
+        summary = {"generatedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                   "quick": os.environ.get("RNN_QUICK", "") not in ("", "0", "false"),
+                   "notebooks": results}
+        write_atomic(summary_file, json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+    write_summary()
+    first_with_name = {}
+    interrupted = False
+    try:
+        for i, path in enumerate(args.notebooks):
+            name = results[i]["notebook"]
+            if name in first_with_name:
+                earlier = first_with_name[name]
+                why = ("given twice" if os.path.abspath(earlier) == os.path.abspath(path)
+                       else "has the same name as %s, given earlier" % earlier)
+                failed(results[i], "%s %s: both would write %s.ipynb, .html and .metrics.json in %s; "
+                                   "give each notebook once (run same-named ones with different RNN_OUT_DIR)"
+                       % (path, why, name, args.out))
+            else:
+                if os.path.isfile(path):  # a typo'd path does not claim the name of a real notebook
+                    first_with_name[name] = path
+                results[i] = run_notebook(path, args.out, args.timeout, args.kernel)
+            write_summary()
+    except KeyboardInterrupt:
+        interrupted = True
+        running = next((r for r in results if r["status"] == "not run"), None)
+        if running is not None:
+            failed(running, "interrupted (Ctrl-C) while it ran; the notebooks after it were not run")
+    finally:
+        write_summary()
     w = max([len("notebook")] + [len(r["notebook"]) for r in results])
     print("\n%s  %5s  %8s  %-6s  %s" % ("notebook".ljust(w), "cells", "seconds", "status", "key metrics"))
     for r in results:
         print("%s  %5d  %8.1f  %-6s  %s" % (r["notebook"].ljust(w), r["cells"], r["seconds"], r["status"],
                                             key_metrics(r.get("metrics"))))
     passed = sum(1 for r in results if r["status"] == "passed")
-    failed = len(results) - passed
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+    not_run = sum(1 for r in results if r["status"] == "not run")
+    failures = len(results) - passed - not_run
+    print("%d passed, %d failed%s" % (passed, failures, ", %d not run" % not_run if not_run else ""))
+    if interrupted:
+        return 130
+    return 0 if failures == 0 and not_run == 0 else 1
 
 
 if __name__ == "__main__":

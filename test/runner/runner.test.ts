@@ -65,6 +65,87 @@ describe('notebook runner', () => {
   it('says which notebook does not exist', async () => {
     const r = await runNotebooks([path.join(tmp, 'missing.ipynb')]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('no such notebook');
+    expect(r.stderr).toContain(`✗ missing: ${path.join(tmp, 'missing.ipynb')}: no such notebook`);
+    const summary = JSON.parse(fs.readFileSync(path.join(r.outDir, 'summary.json'), 'utf8'));
+    expect(summary.notebooks[0]).toMatchObject({ notebook: 'missing', status: 'failed', error: /no such notebook/ });
+  });
+
+  it('fails a folder, a typo, a non-notebook, a name given twice and unreadable metrics, each alone', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'args-'));
+    fs.mkdirSync(path.join(dir, 'sub'));
+    const a = writeNotebook(dir, 'a', [`import { report } from ${lib};\nreport({ a: 1 });`]);
+    const other = writeNotebook(path.join(dir, 'sub'), 'a', ['1']);
+    const notes = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notes, 'hola');
+    const m = writeNotebook(dir, 'm', [
+      'require("fs").writeFileSync(process.env.RNN_OUT_DIR + "/m.metrics.json", "{roto");',
+    ]);
+    const r = await runNotebooks([path.join(dir, 'sub'), path.join(dir, 'a'), notes, a, a, other, m]);
+    expect(r.stderr).not.toMatch(/Traceback/);
+    expect(r.stderr).toContain(`✗ sub: ${path.join(dir, 'sub')} is a folder, not a notebook`);
+    expect(r.stderr).toContain(`✗ a: ${path.join(dir, 'a')}: no such notebook (did you mean ${a}?)`);
+    expect(r.stderr).toContain(`✗ notes.txt: ${notes} is not a notebook (a .ipynb file)`);
+    expect(r.stderr).toContain(`✗ a: ${a} given twice: both would write a.ipynb, .html and .metrics.json`);
+    expect(r.stderr).toContain(`✗ a: ${other} has the same name as ${a}, given earlier`);
+    expect(r.stderr).toMatch(/✗ m: \S+m\.metrics\.json cannot be read as JSON \(.*\): it should be written only by/);
+    const summary = JSON.parse(fs.readFileSync(path.join(r.outDir, 'summary.json'), 'utf8'));
+    const rows = summary.notebooks.map((n: { notebook: string; status: string }) => `${n.notebook} ${n.status}`);
+    // The first "a" is a typo (no such file), so the real a.ipynb is the first to claim the name and runs.
+    expect(rows).toEqual([
+      'sub failed',
+      'a failed',
+      'notes.txt failed',
+      'a passed',
+      'a failed',
+      'a failed',
+      'm failed',
+    ]);
+    expect(r.stdout).toContain('1 passed, 6 failed');
+    expect(r.status).toBe(1);
+  });
+
+  it('fails an unreadable notebook by name and reason, runs the others and rewrites the summary', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'invalid-'));
+    const out = fs.mkdtempSync(path.join(tmp, 'out-'));
+    // The previous run's files: all of them must go, none may pass for this run's results.
+    const stale = { notebooks: [{ notebook: 'bad', status: 'passed' }] };
+    fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify(stale));
+    for (const ext of ['ipynb', 'html', 'metrics.json']) fs.writeFileSync(path.join(out, `bad.${ext}`), '{}');
+    const a = writeNotebook(dir, 'a', [`import { report } from ${lib};\nreport({ a: 1 });`]);
+    const files: Record<string, string> = {
+      bad: '{"cells": [',
+      empty: '',
+      obj: '{}',
+      list: '[]',
+      cell: JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'foo', source: '' }] }),
+    };
+    for (const [name, body] of Object.entries(files)) fs.writeFileSync(path.join(dir, `${name}.ipynb`), body);
+    // The last notebook reads summary.json while it runs: the summary is kept up to date during the run.
+    const ok = writeNotebook(dir, 'ok', [
+      `import { report } from ${lib};\nimport * as fs from "fs";`,
+      'const s = JSON.parse(fs.readFileSync(process.env.RNN_OUT_DIR + "/summary.json", "utf8"));',
+      'report({ b: 2, seen: s.notebooks.map((n: { status: string }) => n.status).join(",") });',
+    ]);
+    const given = [a, ...Object.keys(files).map((n) => path.join(dir, `${n}.ipynb`)), ok];
+    const r = await runNotebooks(given, { RNN_OUT_DIR: out });
+    expect(r.stderr).not.toMatch(/Traceback/);
+    const bad = path.join(dir, 'bad.ipynb');
+    expect(r.stderr).toContain(`✗ bad: ${bad} is not valid JSON (Expecting value: line 1 column 12)`);
+    expect(r.stderr).toMatch(/✗ empty: \S+empty\.ipynb is empty \(0 bytes\), not a notebook/);
+    expect(r.stderr).toMatch(
+      /✗ obj: \S+obj\.ipynb is not a Jupyter notebook: "cells", "metadata", "nbformat", "nbformat_minor" missing/,
+    );
+    expect(r.stderr).toMatch(/✗ list: \S+list\.ipynb is not a Jupyter notebook: its JSON is a list, not an object/);
+    expect(r.stderr).toMatch(/✗ cell: \S+cell\.ipynb: cells\[0\] has cell_type "foo" \(expected code, markdown/);
+    expect(r.stderr).toMatch(/restore it .*or leave it out of the run/);
+    expect(r.stdout).toContain('2 passed, 5 failed');
+    expect(r.status).toBe(1);
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    const rows = summary.notebooks.map((n: { notebook: string; status: string }) => `${n.notebook} ${n.status}`);
+    const statuses = ['passed', 'failed', 'failed', 'failed', 'failed', 'failed', 'passed'];
+    expect(rows).toEqual(['a', 'bad', 'empty', 'obj', 'list', 'cell', 'ok'].map((n, i) => `${n} ${statuses[i]}`));
+    expect(summary.notebooks[1]).toMatchObject({ path: bad, cells: 0, error: expect.stringMatching(/not valid JSON/) });
+    expect(summary.notebooks[6].metrics).toEqual({ b: 2, seen: 'passed,failed,failed,failed,failed,failed,not run' });
+    expect(fs.readdirSync(out).filter((f) => f.startsWith('bad.'))).toEqual([]);
   });
 });
