@@ -8,8 +8,8 @@ up the project-local Jupyter environment. For each notebook:
   merges consecutive stream outputs,
 * on a failing cell prints that cell and its real error text (tslab's execute_reply
   carries only ``<Error>:``; the text is in the cell's stderr stream), and also catches
-  errors the kernel printed to its own stderr after a cell returned (an exception
-  thrown in a timer, an unhandled promise rejection),
+  errors raised after a cell returned (an exception thrown in a timer, an unhandled
+  promise rejection; see PROBE_SETUP for which cell is named),
 * writes ``<out>/<name>.ipynb`` (partial on failure) and ``<out>/<name>.html``,
 * and finally gathers ``<out>/*.metrics.json`` into ``<out>/summary.json`` and prints a
   table plus ``N passed, N failed``.
@@ -25,7 +25,6 @@ Exit status: 0 when every notebook passed, 1 otherwise, 2 on bad usage.
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -37,23 +36,67 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 # Time granted to timers and promises started by a cell before we look for late errors.
 SETTLE_MS = int(os.environ.get("RNN_SETTLE_MS", "150"))
 
-# Hidden cells. tslab prints an exception thrown after a cell returned (a timer, a
-# rejected promise) through the finished cell's stderr, which nbclient has already
-# stopped listening to; so the runner records such errors in the kernel and asks for
-# them after every cell.
+# Hidden cells. An exception thrown after a cell returned (in a timer, a rejected promise)
+# is not the cell's error for tslab: it only prints it, on a stream nbclient no longer reads.
+# So the runner records such errors inside the kernel and asks for them after every cell.
+#
+# * A capture callback (process.setUncaughtExceptionCaptureCallback) receives every uncaught
+#   exception *instead of* the 'uncaughtException' listeners. A listener is not enough: the
+#   tfjs wasm backend (Emscripten) adds its own when initBackend() loads it, after the
+#   runner's, and they rethrow, which kills the kernel before the runner can name the cell.
+#   Its 'unhandledRejection' listener rethrows too; that rethrow reaches the capture callback
+#   as an uncaught exception and is recognised as the rejection already recorded.
+# * setTimeout, setInterval and setImmediate are wrapped so that an error thrown in their
+#   callback is traced to the cell that set the timer (a timer set inside such a callback
+#   belongs to the same cell). Anything else (a promise, an event handler, process.nextTick)
+#   cannot be traced cheaply (async_hooks would slow every promise of a training loop), so
+#   the error is put on the cell that ran last, and the message says so.
+# * __rnnRunner.cell is the number of the code cell running (or last run): the check after
+#   cell N sets it to N + 1.
 PROBE_SETUP = """{
   const g = globalThis as any;
-  g.__rnnLateErrors = [];
+  const st: any = { errors: [], cell: 1, origin: undefined, thrown: null, rejected: null, setTimeout };
+  g.__rnnRunner = st;
+  const text = (e: any) => { try { return String((e && e.stack) || e); } catch { return "(unprintable error)"; } };
+  const record = (kind: string, e: any, origin: any) => st.errors.push({ kind, text: text(e), cell: st.cell, origin });
   process.removeAllListeners("uncaughtException");
   process.removeAllListeners("unhandledRejection");
-  process.on("uncaughtException", (e: any) => { g.__rnnLateErrors.push("Uncaught exception: " + ((e && e.stack) || e)); });
-  process.on("unhandledRejection", (e: any) => { g.__rnnLateErrors.push("Unhandled promise rejection: " + ((e && e.stack) || e)); });
+  process.on("unhandledRejection", (e: any) => {
+    st.rejected = { value: e };
+    record("Unhandled promise rejection", e, null);
+  });
+  process.setUncaughtExceptionCaptureCallback((e: any) => {
+    if (st.rejected && st.rejected.value === e) { st.rejected = null; return; }
+    const origin = st.thrown && st.thrown.value === e ? st.thrown.origin : null;
+    st.thrown = null;
+    record("Uncaught exception", e, origin);
+  });
+  const custom = Symbol.for("nodejs.util.promisify.custom");
+  for (const via of ["setTimeout", "setInterval", "setImmediate"]) {
+    const original = g[via];
+    const wrapped: any = function (this: any, fn: any, ...rest: any[]) {
+      if (typeof fn !== "function") return original.call(this, fn, ...rest);
+      const origin = { cell: st.origin ?? st.cell, via };
+      return original.call(this, function (this: any, ...args: any[]) {
+        const outer = st.origin;
+        st.origin = origin.cell;
+        try { return fn.apply(this, args); }
+        catch (e) { st.thrown = { value: e, origin }; throw e; }
+        finally { st.origin = outer; }
+      }, ...rest);
+    };
+    if (original[custom]) wrapped[custom] = original[custom];
+    g[via] = wrapped;
+  }
 }"""
-PROBE_CHECK = """await new Promise((r) => setTimeout(r, %d));
-{
-  const late: string[] = (globalThis as any).__rnnLateErrors.splice(0);
-  if (late.length) { process.stderr.write(late.join("\\n") + "\\n"); throw new Error("__rnn_late_errors__"); }
-}""" % SETTLE_MS
+LATE_MARK = "__rnn_late_errors__"
+PROBE_CHECK = """{
+  const st = (globalThis as any).__rnnRunner;
+  await new Promise((r) => st.setTimeout(r, %d));
+  const late = st.errors.splice(0);
+  st.cell = %d;
+  if (late.length) console.log("%s" + JSON.stringify(late));
+}"""
 
 
 def collapse_carriage_returns(text):
@@ -105,23 +148,66 @@ class KernelLog:
         data = self.file.read()
         self.pos += len(data)
         self.file.seek(0, 2)
-        return data.decode("utf-8", "replace")
+        return data.decode("utf-8", "replace").strip() or "(nothing on the kernel's stderr)"
+
+
+class HiddenCellError(Exception):
+    """A runner's hidden cell failed in the kernel."""
 
 
 def hidden_cell(client, source, index):
-    """Runs `source` in the kernel outside the notebook; returns its error text or None."""
+    """Runs `source` in the kernel outside the notebook; returns the executed cell.
+    Raises HiddenCellError with its error text (DeadKernelError if the kernel died)."""
     cell = nbformat.v4.new_code_cell(source)
     original = client.nb.cells[index] if index < len(client.nb.cells) else None
     try:
         client.execute_cell(cell, index)
     except CellExecutionError:
-        text = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stderr")
-        return text.split("Error: __rnn_late_errors__")[0].strip() or error_text(cell)
+        raise HiddenCellError(error_text(cell)) from None
     finally:
         # nbclient stores the executed cell at `index`: put the notebook's own cell back.
         if original is not None:
             client.nb.cells[index] = original
-    return None
+    return cell
+
+
+def late_errors(client, index, next_cell):
+    """The errors raised asynchronously since the last check, each {kind, text, cell, origin}."""
+    cell = hidden_cell(client, PROBE_CHECK % (SETTLE_MS, next_cell, LATE_MARK), index)
+    for out in cell.outputs:
+        if out.get("output_type") == "stream" and out.get("name") == "stdout":
+            for line in out.get("text", "").splitlines():
+                if line.startswith(LATE_MARK):
+                    return json.loads(line[len(LATE_MARK):])
+    return []
+
+
+def describe_late(late, last_cell):
+    """(the cell to blame, the message) for errors raised after a cell returned. The cell is
+    the one that set the timer when the error came from a timer callback; otherwise the one
+    running (or last run) when it was raised, since nothing else is known."""
+    first = late[0]
+    origin = first.get("origin")
+    during = first.get("cell") or last_cell
+    when = "after the cell returned" if origin and origin["cell"] == during \
+        else "while cell %d ran or just after it returned" % during
+    if origin:
+        cell = origin["cell"]
+        head = "%s raised asynchronously, in a timer (%s) that cell %d set, %s" % (
+            first["kind"], origin["via"], cell, when)
+    else:
+        cell = during
+        head = ("%s raised asynchronously while cell %d ran or just after it returned. The runner traces "
+                "only timers (setTimeout, setInterval, setImmediate) to the cell that set them, not promises "
+                "or event handlers: the cell named is the last one run, the code that started it may be in an "
+                "earlier cell" % (first["kind"], during))
+    lines = ["%s:" % head, first["text"]]
+    if during != last_cell:
+        lines.append("(noticed after cell %d)" % last_cell)
+    if len(late) > 1:
+        lines.append("and %d more asynchronous error(s):" % (len(late) - 1))
+        lines.extend("  %s: %s" % (e["kind"], (e["text"].splitlines() or [""])[0]) for e in late[1:5])
+    return cell, "\n".join(lines)
 
 
 def write_atomic(path, text):
@@ -314,14 +400,18 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
     print("▶ %s" % path, flush=True)
     try:
         with client.setup_kernel(stderr=log.file):
-            setup_error = hidden_cell(client, PROBE_SETUP, 0)
-            if setup_error is not None:
-                raise RuntimeError("the runner's setup cell failed: " + setup_error)
+            try:
+                hidden_cell(client, PROBE_SETUP, 0)
+            except HiddenCellError as exc:
+                raise RuntimeError("the runner's setup cell failed: %s" % exc) from None
+            code_cells = {}
             for index, cell in enumerate(list(nb.cells)):
                 if cell.cell_type != "code":
                     continue
                 count += 1
+                code_cells[count] = cell
                 failure = None
+                culprit = count
                 try:
                     client.execute_cell(cell, index)
                 except CellTimeoutError:
@@ -329,21 +419,32 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
                 except CellExecutionError:
                     failure = error_text(cell)
                 except DeadKernelError as exc:
-                    failure = "the kernel died: %s\n%s" % (exc, log.new_text())
+                    failure = "the kernel died while the cell ran (%s); its last output:\n%s" % (exc, log.new_text())
                 cell.execution_count = count
                 cell.outputs = tidy_outputs(cell.outputs)
                 if failure is None:
-                    late = hidden_cell(client, PROBE_CHECK, index)
-                    if late is not None:
-                        failure = "error raised asynchronously after the cell returned:\n" + late
-                        cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=late + "\n"))
+                    try:
+                        late = late_errors(client, index, count + 1)
+                    except DeadKernelError as exc:
+                        late = []
+                        failure = ("the kernel died after cell %d returned, while the runner waited %d ms for its "
+                                   "timers and promises (%s); its last output:\n%s"
+                                   % (count, SETTLE_MS, exc, log.new_text()))
+                    except HiddenCellError as exc:
+                        late = []
+                        failure = "the runner could not ask the kernel for late errors after the cell: %s" % exc
+                    if late:
+                        culprit, failure = describe_late(late, count)
+                        blamed = code_cells.get(culprit, cell)
+                        blamed.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=failure + "\n"))
                 if failure is not None:
                     result["status"] = "failed"
-                    result["failedCell"] = count
+                    result["failedCell"] = culprit
                     result["error"] = failure
-                    src = cell.source if len(cell.source) < 2000 else cell.source[:2000] + "\n…"
+                    source = code_cells.get(culprit, cell).source
+                    src = source if len(source) < 2000 else source[:2000] + "\n…"
                     print("✗ %s: cell %d failed\n  cell source:\n%s\n  error:\n%s" %
-                          (name, count, indent(src), indent(failure)), file=sys.stderr, flush=True)
+                          (name, culprit, indent(src), indent(failure)), file=sys.stderr, flush=True)
                     break
     except Exception as exc:  # kernel could not start, etc.
         result["status"] = "failed"

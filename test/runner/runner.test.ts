@@ -48,11 +48,57 @@ describe('notebook runner', () => {
   });
 
   it('catches an error thrown asynchronously after the cell returned', async () => {
-    const nb = writeNotebook(tmp, 'late', ['setTimeout(() => { throw new Error("error tardío") }, 10); 1', 'console.log("after")']);
+    const nb = writeNotebook(tmp, 'late', [
+      'console.log(1)',
+      'setTimeout(() => { throw new Error("error tardío") }, 10); 1',
+      'console.log("after")',
+    ]);
     const r = await runNotebooks([nb]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('asynchronously');
-    expect(r.stderr).toContain('error tardío');
+    expect(r.stderr).toMatch(/✗ late: cell 2 failed\n/);
+    expect(r.stderr).toMatch(/Uncaught exception raised asynchronously, in a timer \(setTimeout\) that cell 2 set/);
+    expect(r.stderr).toContain('Error: error tardío');
+  });
+
+  it('names the cell of an asynchronous error on the wasm backend, whose handlers would kill the kernel', async () => {
+    const wasm = `import { initBackend } from ${lib};\nconsole.log(await initBackend("wasm"));`;
+    const timer = writeNotebook(tmp, 'wasm-timer', [
+      wasm,
+      'setTimeout(() => { throw new Error("error tardío") }, 10); 1',
+      'console.log("never")',
+    ]);
+    const reject = writeNotebook(tmp, 'wasm-reject', [wasm, 'void Promise.reject(new Error("rechazo tardío"));']);
+    // Set (through an interval) by cell 1, fires once cell 2 started: cell 1 is named, cell 2 is where it was noticed.
+    const later = writeNotebook(tmp, 'wasm-later', [
+      `${wasm}\nconst t = setInterval(() => { if ((globalThis as any).go) { clearInterval(t);` +
+        ' setTimeout(() => { throw new Error("error anidado") }, 10); } }, 20);',
+      '(globalThis as any).go = true;\nawait new Promise((r) => setTimeout(r, 1000));',
+      'console.log("never")',
+    ]);
+    const exit = writeNotebook(tmp, 'exits', ['console.log(1)', 'setTimeout(() => process.exit(3), 10); 1', '2']);
+    const r = await runNotebooks([timer, reject, later, exit]);
+    expect(r.stderr).not.toMatch(/Kernel died\n.*tf-backend-wasm/s);
+    expect(r.stderr).toMatch(/✗ wasm-timer: cell 2 failed\n/);
+    expect(r.stderr).toMatch(/timer \(setTimeout\) that cell 2 set, after the cell returned:\n\s*Error: error tard/);
+    expect(r.stderr).toMatch(/✗ wasm-reject: cell 2 failed\n/);
+    expect(r.stderr).toMatch(
+      /Unhandled promise rejection raised asynchronously while cell 2 ran or just after it returned\. .*only timers/s,
+    );
+    expect(r.stderr).toContain('Error: rechazo tardío');
+    expect(r.stderr).toMatch(/✗ wasm-later: cell 1 failed\n/);
+    expect(r.stderr).toMatch(/in a timer \(setTimeout\) that cell 1 set, while cell 2 ran or just after it returned/);
+    expect(r.stderr).toContain('✗ wasm-later: cell 1 failed\n  cell source:\n    import');
+    expect(r.stderr).toMatch(/✗ exits: cell 2 failed\n(.|\n)*the kernel died after cell 2 returned, while the run/);
+    expect(r.stderr).toContain("(nothing on the kernel's stderr)");
+    expect(r.stdout).toContain('0 passed, 4 failed');
+    const summary = JSON.parse(fs.readFileSync(path.join(r.outDir, 'summary.json'), 'utf8'));
+    const cells = summary.notebooks.map((n: { failedCell: number; cells: number }) => [n.failedCell, n.cells]);
+    expect(cells).toEqual([[2, 2], [2, 2], [1, 2], [2, 2]]);
+    // The executed copy shows the error under the cell that set the timer, and nothing after it ran.
+    const out = JSON.parse(fs.readFileSync(path.join(r.outDir, 'wasm-later.ipynb'), 'utf8'));
+    const shown = out.cells[0].outputs.map((o: { text: string | string[] }) => text(o.text)).join('');
+    expect(shown).toContain('error anidado');
+    expect(out.cells[2].execution_count).toBe(null);
   });
 
   it('fails a notebook that never calls report()', async () => {
