@@ -27,17 +27,33 @@ function jupyterEnv(base = process.env) {
 }
 
 /**
- * The first Python that can import every module in `modules`: $RNN_PYTHON, then
- * /usr/bin/python3 (Debian's Jupyter), python3, python. Returns null when none can.
+ * Looks for a Python that can import every module in `modules`: only $RNN_PYTHON when it
+ * is set (a typo there must not fall back silently to another Python), else
+ * /usr/bin/python3 (Debian's Jupyter), python3, python. Returns `{ python, tried }`:
+ * `python` is null when none can, and `tried` says why each candidate was refused.
  */
-function findPython(modules) {
-  const candidates = [process.env.RNN_PYTHON, '/usr/bin/python3', 'python3', 'python'].filter(Boolean);
+function searchPython(modules) {
+  const candidates = process.env.RNN_PYTHON ? [process.env.RNN_PYTHON] : ['/usr/bin/python3', 'python3', 'python'];
   const probe = modules.map((m) => `import ${m}`).join('; ');
+  const tried = [];
   for (const exe of candidates) {
-    const r = spawnSync(exe, ['-c', probe], { stdio: 'ignore' });
-    if (r.status === 0) return exe;
+    const r = spawnSync(exe, ['-c', probe], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status === 0) return { python: exe, tried };
+    let reason;
+    if (r.error) reason = r.error.code === 'ENOENT' ? 'not found' : r.error.message;
+    else {
+      const missing = /No module named '([^']+)'/.exec(r.stderr || '');
+      const last = (r.stderr || '').trim().split('\n').pop();
+      reason = missing ? `has no ${missing[1]}` : `exit status ${r.status}: ${last}`;
+    }
+    tried.push({ python: exe, reason });
   }
-  return null;
+  return { python: null, tried };
 }
 
-module.exports = { root, jupyterEnv, findPython };
+/** The first Python that can import every module in `modules` (see searchPython), or null. */
+function findPython(modules) {
+  return searchPython(modules).python;
+}
+
+module.exports = { root, jupyterEnv, findPython, searchPython };

@@ -33,8 +33,39 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+def bad_usage(message):
+    print(message, file=sys.stderr)
+    sys.exit(2)
+
+
+def env_whole_number(name, default, minimum, unit):
+    """`name` from the environment as a whole number ≥ minimum; exits with status 2 otherwise
+    (run-notebooks.js checks the same before starting Python)."""
+    raw = os.environ.get(name, "")
+    if raw.strip() == "":
+        return default
+    if not raw.strip().isdigit() or int(raw) < minimum:
+        bad_usage("%s=\"%s\" is not a number of %s: use a whole number %s (default %d), or unset it."
+                 % (name, raw, unit, "≥ 0" if minimum == 0 else "above %d" % (minimum - 1), default))
+    return int(raw)
+
+
+def quick_mode():
+    """RNN_QUICK with the words of isQuickMode() (src/runtime/params.ts); exits with status 2 on others."""
+    raw = os.environ.get("RNN_QUICK")
+    if raw is None:
+        return False
+    v = raw.strip().lower()
+    if v in ("1", "true", "yes", "on"):
+        return True
+    if v in ("", "0", "false", "no", "off"):
+        return False
+    bad_usage("RNN_QUICK=\"%s\" is not on or off: use 1 (or true, yes, on) for quick mode, or 0 (or false, no, "
+             "off, empty) for the documents' settings." % raw)
+
+
 # Time granted to timers and promises started by a cell before we look for late errors.
-SETTLE_MS = int(os.environ.get("RNN_SETTLE_MS", "150"))
+SETTLE_MS = env_whole_number("RNN_SETTLE_MS", 150, 0, "milliseconds")
 
 # Hidden cells. An exception thrown after a cell returned (in a timer, a rejected promise)
 # is not the cell's error for tslab: it only prints it, on a stream nbclient no longer reads.
@@ -489,16 +520,25 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="+")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--timeout", type=int, default=int(os.environ.get("RNN_CELL_TIMEOUT", "3600")))
+    parser.add_argument("--timeout", type=int, default=None, help="seconds a cell may run (RNN_CELL_TIMEOUT)")
     parser.add_argument("--kernel", default="tslab")
     args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
+    if args.timeout is None:
+        args.timeout = env_whole_number("RNN_CELL_TIMEOUT", 3600, 1, "seconds")
+    elif args.timeout < 1:
+        parser.error("--timeout %d: a cell needs at least 1 second" % args.timeout)
+    quick = quick_mode()
+    try:
+        os.makedirs(args.out, exist_ok=True)
+    except OSError as exc:
+        bad_usage("The output folder %s cannot be created (%s): set RNN_OUT_DIR to a folder you can write."
+                 % (args.out, exc.strerror or exc))
     results = [new_result(path) for path in args.notebooks]
     summary_file = os.path.join(args.out, "summary.json")
 
     def write_summary():
         summary = {"generatedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                   "quick": os.environ.get("RNN_QUICK", "") not in ("", "0", "false"),
+                   "quick": quick,
                    "notebooks": results}
         write_atomic(summary_file, json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 

@@ -194,4 +194,60 @@ describe('notebook runner', () => {
     expect(summary.notebooks[6].metrics).toEqual({ b: 2, seen: 'passed,failed,failed,failed,failed,failed,not run' });
     expect(fs.readdirSync(out).filter((f) => f.startsWith('bad.'))).toEqual([]);
   });
+
+  describe('checks its settings before running anything', () => {
+    const nb = writeNotebook(tmp, 'never-run', ['console.log("ran")']);
+    const refused = async (env: Record<string, string>, args: string[] = [nb]) => {
+      const r = await runNotebooks(args, env);
+      expect(r.stdout).not.toContain('▶');
+      expect(r.stderr).not.toMatch(/Traceback|\s{4}at /);
+      expect(r.status).toBe(2);
+      return r.stderr;
+    };
+
+    it('an output folder that is a file, cannot be created or is not writable', async () => {
+      const file = path.join(tmp, 'a-file');
+      fs.writeFileSync(file, 'x');
+      expect(await refused({ RNN_OUT_DIR: file })).toContain(
+        `The output folder ${file} (RNN_OUT_DIR) is a file, not a folder: set RNN_OUT_DIR to a folder`,
+      );
+      expect(await refused({ RNN_OUT_DIR: path.join(file, 'sub') })).toMatch(
+        /The output folder \S+a-file\/sub \(RNN_OUT_DIR\) cannot be created \(ENOTDIR/,
+      );
+      // Root writes through permissions; /sys refuses even root.
+      let locked = path.join(tmp, 'locked');
+      fs.mkdirSync(locked, { recursive: true });
+      fs.chmodSync(locked, 0o555);
+      if (process.getuid?.() === 0) locked = '/sys';
+      expect(await refused({ RNN_OUT_DIR: locked })).toMatch(
+        new RegExp(`The output folder ${locked} \\(RNN_OUT_DIR\\) is not writable \\((EACCES|EPERM|EROFS)`),
+      );
+    });
+
+    it('an output folder that holds a notebook it would overwrite', async () => {
+      const dir = fs.mkdtempSync(path.join(tmp, 'same-'));
+      const source = writeNotebook(dir, 'x', ['1']);
+      const before = fs.readFileSync(source, 'utf8');
+      expect(await refused({ RNN_OUT_DIR: dir }, [source])).toContain(
+        `The output folder ${dir} (RNN_OUT_DIR) holds the notebook ${source}: its executed copy would overwrite it`,
+      );
+      expect(fs.readFileSync(source, 'utf8')).toBe(before);
+    });
+
+    it('an unknown option, and misspelt settings', async () => {
+      expect(await refused({}, ['--quick', nb])).toMatch(/Unknown option --quick: run-notebooks\.js takes notebook/);
+      expect(await refused({ RNN_CELL_TIMEOUT: '1h' })).toContain(
+        'RNN_CELL_TIMEOUT="1h" is not a number of seconds: use a whole number above 0 (default 3600), or unset it.',
+      );
+      expect(await refused({ RNN_CELL_TIMEOUT: '0' })).toContain('RNN_CELL_TIMEOUT="0" is not a number of seconds');
+      expect(await refused({ RNN_SETTLE_MS: '-5' })).toContain(
+        'RNN_SETTLE_MS="-5" is not a number of milliseconds: use a whole number ≥ 0 (default 150), or unset it.',
+      );
+      expect(await refused({ RNN_QUICK: 'ture' })).toMatch(/RNN_QUICK="ture" is not on or off: use 1 .* or 0/);
+      expect(await refused({ RNN_PYTHON: '/no/such/python3' })).toContain(
+        'RNN_PYTHON=/no/such/python3 cannot be used (not found): point it at a Python that has nbclient',
+      );
+    });
+  });
 });
+
