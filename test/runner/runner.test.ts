@@ -116,7 +116,7 @@ describe('notebook runner', () => {
     expect(summary.notebooks[0]).toMatchObject({ notebook: 'missing', status: 'failed', error: /no such notebook/ });
   });
 
-  it('fails a folder, a typo, a non-notebook, a name given twice and unreadable metrics, each alone', async () => {
+  it('fails a folder, a typo, a non-notebook, a name given twice, unreadable or NaN metrics, each alone', async () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'args-'));
     fs.mkdirSync(path.join(dir, 'sub'));
     const a = writeNotebook(dir, 'a', [`import { report } from ${lib};\nreport({ a: 1 });`]);
@@ -126,7 +126,8 @@ describe('notebook runner', () => {
     const m = writeNotebook(dir, 'm', [
       'require("fs").writeFileSync(process.env.RNN_OUT_DIR + "/m.metrics.json", "{roto");',
     ]);
-    const r = await runNotebooks([path.join(dir, 'sub'), path.join(dir, 'a'), notes, a, a, other, m]);
+    const nan = writeNotebook(dir, 'nan', [`import { report } from ${lib};\nreport({ mse: 0.1, loss: NaN });`]);
+    const r = await runNotebooks([path.join(dir, 'sub'), path.join(dir, 'a'), notes, a, a, other, m, nan]);
     expect(r.stderr).not.toMatch(/Traceback/);
     expect(r.stderr).toContain(`✗ sub: ${path.join(dir, 'sub')} is a folder, not a notebook`);
     expect(r.stderr).toContain(`✗ a: ${path.join(dir, 'a')}: no such notebook (did you mean ${a}?)`);
@@ -134,6 +135,8 @@ describe('notebook runner', () => {
     expect(r.stderr).toContain(`✗ a: ${a} given twice: both would write a.ipynb, .html and .metrics.json`);
     expect(r.stderr).toContain(`✗ a: ${other} has the same name as ${a}, given earlier`);
     expect(r.stderr).toMatch(/✗ m: \S+m\.metrics\.json cannot be read as JSON \(.*\): it should be written only by/);
+    expect(r.stderr).toMatch(/✗ nan: cell 1 failed\n(.|\n)*Error: report\(\): metric "loss" is NaN, not a finite/);
+    expect(fs.existsSync(path.join(r.outDir, 'nan.metrics.json'))).toBe(false);
     const summary = JSON.parse(fs.readFileSync(path.join(r.outDir, 'summary.json'), 'utf8'));
     const rows = summary.notebooks.map((n: { notebook: string; status: string }) => `${n.notebook} ${n.status}`);
     // The first "a" is a typo (no such file), so the real a.ipynb is the first to claim the name and runs.
@@ -145,8 +148,9 @@ describe('notebook runner', () => {
       'a failed',
       'a failed',
       'm failed',
+      'nan failed',
     ]);
-    expect(r.stdout).toContain('1 passed, 6 failed');
+    expect(r.stdout).toContain('1 passed, 7 failed');
     expect(r.status).toBe(1);
   });
 
