@@ -1,7 +1,7 @@
 // Project-local Jupyter environment shared by the notebook runner and `npm run lab`:
 // the committed tslab kernelspec (jupyter/kernels/tslab), Jupyter's config/data/runtime
 // folders under build/jupyter (nothing written to ~), node_modules/.bin on PATH so the
-// kernelspec's `tslab` resolves, and a Python that has Jupyter.
+// kernelspec's `tslab` resolves, the RNN_* folders made absolute, and a Python that has Jupyter.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,6 +20,11 @@ function jupyterEnv(base = process.env) {
   env.IPYTHONDIR = path.join(state, 'ipython');
   env.JUPYTER_PLATFORM_DIRS = '1';
   env.PATH = [path.join(root, 'node_modules', '.bin'), base.PATH].filter(Boolean).join(path.delimiter);
+  // Folders are given relative to where the command runs (npm runs scripts in the project
+  // root), but the kernel runs in the notebook's folder, where they would name another one.
+  for (const name of ['RNN_DATA_DIR', 'RNN_CACHE_DIR', 'RNN_OUT_DIR']) {
+    if (env[name]) env[name] = path.resolve(env[name]);
+  }
   for (const dir of [env.JUPYTER_CONFIG_DIR, env.JUPYTER_DATA_DIR, env.JUPYTER_RUNTIME_DIR, env.IPYTHONDIR]) {
     fs.mkdirSync(dir, { recursive: true });
   }

@@ -199,6 +199,19 @@ describe('notebook runner', () => {
     expect(fs.readdirSync(out).filter((f) => f.startsWith('bad.'))).toEqual([]);
   });
 
+  it('makes folders given relative to where it started absolute (the kernel runs in notebooks/)', async () => {
+    const nb = writeNotebook(tmp, 'dirs', [
+      `import { report } from ${lib};\nconst e = process.env;`,
+      'console.log(JSON.stringify([e.RNN_DATA_DIR, e.RNN_CACHE_DIR]));',
+      'report({ ok: true });',
+    ]);
+    const r = await runNotebooks([nb], { RNN_DATA_DIR: '../shared-data-x', RNN_CACHE_DIR: 'cache-x' });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(fs.readFileSync(path.join(r.outDir, 'dirs.ipynb'), 'utf8'));
+    const expected = [path.resolve(root, '../shared-data-x'), path.join(root, 'cache-x')];
+    expect(JSON.parse(text(out.cells[1].outputs[0].text))).toEqual(expected);
+  });
+
   describe('checks its settings before running anything', () => {
     const nb = writeNotebook(tmp, 'never-run', ['console.log("ran")']);
     const refused = async (env: Record<string, string>, args: string[] = [nb]) => {
