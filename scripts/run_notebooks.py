@@ -412,6 +412,18 @@ def failed(result, error, stream=sys.stderr):
     return result
 
 
+def stop_kernel(client):
+    """Shuts the kernel down if it still runs: nbclient cleans up after an Exception but not
+    after a KeyboardInterrupt while the kernel starts, which left an orphan kernel behind
+    (holding the runner's stdout open)."""
+    if client.km is None:
+        return
+    try:
+        client._cleanup_kernel()
+    except Exception as exc:
+        print("! could not shut the kernel down: %s" % exc, file=sys.stderr)
+
+
 def run_notebook(path, out_dir, cell_timeout, kernel_name):
     result = new_result(path, status="passed")
     name = result["notebook"]
@@ -481,6 +493,9 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
         result["status"] = "failed"
         result["error"] = "%s: %s\n%s" % (type(exc).__name__, exc, log.new_text())
         print("✗ %s: %s" % (name, result["error"]), file=sys.stderr, flush=True)
+    except BaseException:  # Ctrl-C: main() records it; the kernel must not outlive the runner
+        stop_kernel(client)
+        raise
     result["cells"] = count
     result["seconds"] = round(time.time() - start, 1)
     executed = os.path.join(out_dir, name + ".ipynb")
@@ -568,9 +583,9 @@ def main():
     finally:
         write_summary()
     w = max([len("notebook")] + [len(r["notebook"]) for r in results])
-    print("\n%s  %5s  %8s  %-6s  %s" % ("notebook".ljust(w), "cells", "seconds", "status", "key metrics"))
+    print("\n%s  %5s  %8s  %-7s  %s" % ("notebook".ljust(w), "cells", "seconds", "status", "key metrics"))
     for r in results:
-        print("%s  %5d  %8.1f  %-6s  %s" % (r["notebook"].ljust(w), r["cells"], r["seconds"], r["status"],
+        print("%s  %5d  %8.1f  %-7s  %s" % (r["notebook"].ljust(w), r["cells"], r["seconds"], r["status"],
                                             key_metrics(r.get("metrics"))))
     passed = sum(1 for r in results if r["status"] == "passed")
     not_run = sum(1 for r in results if r["status"] == "not run")

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -210,6 +211,56 @@ describe('notebook runner', () => {
     const out = JSON.parse(fs.readFileSync(path.join(r.outDir, 'dirs.ipynb'), 'utf8'));
     const expected = [path.resolve(root, '../shared-data-x'), path.join(root, 'cache-x')];
     expect(JSON.parse(text(out.cells[1].outputs[0].text))).toEqual(expected);
+  });
+
+  it('on Ctrl-C marks the running notebook failed, the rest not run, stops the kernel, exits 130', async () => {
+    const slow = writeNotebook(tmp, 'slow', ['await new Promise((r) => setTimeout(r, 60_000));']);
+    const after = writeNotebook(tmp, 'after', ['1']);
+    const out = fs.mkdtempSync(path.join(tmp, 'int-'));
+    const child = spawn(process.execPath, [path.join(root, 'scripts', 'run-notebooks.js'), slow, after], {
+      cwd: root,
+      env: { ...process.env, RNN_OUT_DIR: out },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const pgrep = (args: string[]) => {
+      try {
+        return execFileSync('pgrep', args, { encoding: 'utf8' }).trim().split('\n').map(Number);
+      } catch {
+        return []; // pgrep exits 1 when nothing matches
+      }
+    };
+    // The kernel is launched but still loading: the moment nbclient used not to clean up after.
+    let python: number | undefined;
+    let kernel: number | undefined;
+    for (let i = 0; i < 600 && kernel === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      python ??= pgrep(['-f', `run_notebooks.py --out ${out}`])[0];
+      if (python !== undefined) kernel = pgrep(['-P', String(python), '-f', 'tslab'])[0];
+    }
+    expect(kernel).toBeDefined();
+    process.kill(python as number, 'SIGINT'); // what a terminal's Ctrl-C gives the runner's Python
+    // A kernel left running holds the runner's stdout open, so 'close' would never come.
+    const status = await Promise.race([closed, new Promise((r) => setTimeout(() => r('hung'), 20_000))]);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const orphan = alive(kernel as number);
+    if (orphan) process.kill(kernel as number, 'SIGKILL');
+    expect(orphan).toBe(false);
+    expect(stderr).toContain('✗ slow: interrupted (Ctrl-C) while it ran; the notebooks after it were not run');
+    expect(stdout).toContain('0 passed, 1 failed, 1 not run');
+    expect(status).toBe(130);
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.notebooks.map((n: { status: string }) => n.status)).toEqual(['failed', 'not run']);
   });
 
   describe('checks its settings before running anything', () => {
