@@ -1,11 +1,23 @@
+const QUICK_ON = ['1', 'true', 'yes', 'on'];
+const QUICK_OFF = ['', '0', 'false', 'no', 'off'];
+
 /**
  * Quick mode: `RNN_QUICK=1` lets CI shrink a notebook's settings (fewer epochs, less
  * data). The main job (`npm run notebooks`) never sets it, so notebooks run the course
- * documents' real settings there.
+ * documents' real settings there. Any other value than 1/true/yes/on or 0/false/no/off
+ * (any case) or empty is an error: a typo such as `RNN_QUICK=ture` must not pick a mode.
+ * scripts/run-notebooks.js and scripts/run_notebooks.py accept the same words.
  */
 export function isQuickMode(): boolean {
-  const v = process.env.RNN_QUICK;
-  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+  const raw = process.env.RNN_QUICK;
+  if (raw === undefined) return false;
+  const v = raw.trim().toLowerCase();
+  if (QUICK_ON.includes(v)) return true;
+  if (QUICK_OFF.includes(v)) return false;
+  throw new Error(
+    `RNN_QUICK="${raw}" is not on or off: use 1 (or true, yes, on) for quick mode, or 0 (or false, no, off, ` +
+      "empty) for the documents' settings.",
+  );
 }
 
 /**

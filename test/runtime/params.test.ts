@@ -27,6 +27,18 @@ describe('quick mode', () => {
     process.env.RNN_QUICK = '0';
     expect(isQuickMode()).toBe(false);
   });
+  it('reads on/off words in any case, and refuses a typo instead of guessing a mode', () => {
+    const read = (v: string) => {
+      process.env.RNN_QUICK = v;
+      return isQuickMode();
+    };
+    expect(['1', 'true', 'YES', ' on '].map(read)).toEqual([true, true, true, true]);
+    expect(['', '0', 'False', 'no', 'OFF'].map(read)).toEqual([false, false, false, false, false]);
+    // 'no' used to mean quick mode on (any non-empty value but 0/false did).
+    process.env.RNN_QUICK = 'ture';
+    expect(() => isQuickMode()).toThrow(/^RNN_QUICK="ture" is not on or off: use 1 \(or true, yes, on\) .* or 0 /);
+    expect(() => params({ epochs: 200 }, { epochs: 2 })).toThrow(/RNN_QUICK="ture"/);
+  });
 });
 
 describe('report', () => {

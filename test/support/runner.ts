@@ -22,11 +22,11 @@ export interface RunResult {
 }
 
 /**
- * Runs `node scripts/run-notebooks.js <notebooks>` with a fresh out dir. Asynchronous, so the
- * vitest worker keeps answering its RPC while a long notebook runs.
+ * Runs `node scripts/run-notebooks.js <notebooks>` with a fresh out dir (or the `RNN_OUT_DIR` given
+ * in `env`). Asynchronous, so the vitest worker keeps answering its RPC while a long notebook runs.
  */
 export function runNotebooks(notebooks: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-out-'));
+  const outDir = env.RNN_OUT_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-out-'));
   const dataDir = dataDirForTests();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'scripts', 'run-notebooks.js'), ...notebooks], {
