@@ -96,7 +96,7 @@ export function checkSameLength(aName: string, a: ArrayLike<unknown>, bName: str
 const normalKey = (k: string) => k.toLowerCase().replace(/[_\-\s]/g, '');
 
 /** Edit distance of two short strings (for "did you mean"). */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];

@@ -4,6 +4,7 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TrainData, TrainHistory, TrainOptions } from '../core/types';
+import { editDistance } from '../core/checks';
 import { DEFAULT_LEARNING_RATES } from '../engine';
 import { modelWindowShape } from '../models/inference';
 import { checkTrainData } from '../series/shapes';
@@ -57,24 +58,11 @@ function shown(v: unknown): string {
 /** How the value of a named-choice option reads (`loss: "huber"`): strings quoted, anything else as `shown`. */
 const quoted = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : shown(v));
 
-/** Edit distance of two short names (for "did you mean"). */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-
 /** What to say about an unknown option: the option meant, else the list of options. */
 function unknownOptionHint(key: string): string {
   if (FOREIGN_OPTIONS[key]) return FOREIGN_OPTIONS[key];
   const plain = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
-  const near = OPTION_NAMES.map((name) => ({ name, d: distance(plain(key), plain(name)) }))
+  const near = OPTION_NAMES.map((name) => ({ name, d: editDistance(plain(key), plain(name)) }))
     .sort((a, b) => a.d - b.d)[0];
   if (near.d === 0 || (near.d <= 2 && key.length >= 4)) return `did you mean "${near.name}"?`;
   return `the options are ${OPTION_NAMES.join(', ')}.`;
