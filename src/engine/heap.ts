@@ -27,7 +27,7 @@ import { KERNELS_WASM_BASE64 } from './kernels.generated';
 /**
  * The kernels, on byte addresses into the heap's memory; `stride` counts values (float64)
  * between the starts of consecutive rows of a row-major matrix. The argument order is the
- * WebAssembly exports' ABI.
+ * WebAssembly exports' ABI: layers call the products through products.ts, which names them.
  */
 export interface Kernels {
   /** out[j] += Σ_{k<rows} v[k] · M[k·stride + j], j < n (rows with v[k] = 0 skipped). */
@@ -357,11 +357,6 @@ let threadHeap: Heap | undefined;
 export function engineHeap(): Heap {
   threadHeap ??= new Heap();
   return threadHeap;
-}
-
-/** Byte address of a[index] for the kernels (a must be a view of the heap's memory). */
-export function addr(a: Float64Array, index = 0): number {
-  return a.byteOffset + index * 8;
 }
 
 /** Replaces this thread's heap (tests: the same network on JavaScript kernels); undefined resets. */
