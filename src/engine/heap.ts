@@ -69,11 +69,17 @@ export const ACTIVATION_KERNEL = { sigmoid: 0, tanh: 1 } as const;
  * A float64 array of the engine heap with its byte address, the form in which the kernels
  * take arrays. The address is read once, here: `byteOffset` is an accessor call, too slow to
  * repeat at every kernel call of a time step.
+ *
+ * The fields are `declare`d, so the compiled class does not define them as undefined before
+ * the constructor stores them: written once, V8 tracks them as constant fields (this class,
+ * MatrixBlock and Products are read at every time step).
  */
 export class HeapArray {
+  declare readonly values: Float64Array;
   /** Byte address of values[0] in the heap's memory. */
-  readonly address: number;
-  constructor(readonly values: Float64Array) {
+  declare readonly address: number;
+  constructor(values: Float64Array) {
+    this.values = values;
     this.address = values.byteOffset;
   }
   /** Byte address of values[i]. */

@@ -13,12 +13,17 @@ import type { HeapArray, Kernels } from './heap';
  * at byte `address`, consecutive rows `stride` values apart (the whole matrix's width).
  */
 export class MatrixBlock {
-  constructor(
-    readonly address: number,
-    readonly rows: number,
-    readonly cols: number,
-    readonly stride: number,
-  ) {}
+  // declared, not defined (see HeapArray)
+  declare readonly address: number;
+  declare readonly rows: number;
+  declare readonly cols: number;
+  declare readonly stride: number;
+  constructor(address: number, rows: number, cols: number, stride: number) {
+    this.address = address;
+    this.rows = rows;
+    this.cols = cols;
+    this.stride = stride;
+  }
 
   /** The whole `rows` × `cols` matrix stored in `a`. */
   static of(a: HeapArray, rows: number, cols: number): MatrixBlock {
@@ -50,7 +55,10 @@ export interface WeightGradient {
 
 /** The matrix products, by what they compute. */
 export class Products {
-  constructor(private readonly kernels: Kernels) {}
+  declare private readonly kernels: Kernels; // declared, not defined (see HeapArray)
+  constructor(kernels: Kernels) {
+    this.kernels = kernels;
+  }
 
   /**
    * into[j] += Σ_k row[k] · m[k][j] (k < m.rows, j < m.cols): a row vector times a block,
