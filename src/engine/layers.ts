@@ -187,6 +187,14 @@ export class FlattenLayer implements FusedLayer {
 /** Below this many values, a call into the kernels costs more than Math.tanh / Math.exp. */
 const MIN_KERNEL_ACTIVATIONS = 8;
 
+const NO_KERNEL = -1;
+
+/** The `kind` of Kernels.activate that computes `act`, or NO_KERNEL. */
+function kernelKind(act: Activation): 0 | 1 | typeof NO_KERNEL {
+  if (act.name === 'tanh') return ACTIVATION_KERNEL.tanh;
+  return act.name === 'sigmoid' ? ACTIVATION_KERNEL.sigmoid : NO_KERNEL;
+}
+
 /**
  * Common frame of the recurrent layers (kernel W [I × G], recurrent kernel R [U × G], bias b
  * [G], G = gates · units), kept in the engine heap. The input part of every step, x_t·W + b,
@@ -265,8 +273,12 @@ abstract class RecurrentBase implements FusedLayer {
     }
   }
   protected abstract reserveInternals(T: number): void;
-  /** Completes zs row t with the recurrent part, activates it and writes hs row t+1. */
-  protected abstract step(t: number): void;
+  /**
+   * The recurrence over steps t = 0 … T−1: completes zs row t with the recurrent part,
+   * activates it and writes hs row t + 1. One loop in each cell rather than a method called
+   * per step, so that the compiler optimizes each step's work together with the loop.
+   */
+  protected abstract recurrence(T: number): void;
   /** Writes dzs row t from the gradient w.r.t. h_t (see dhAt) and writes dhPrev (w.r.t. h_{t−1}). */
   protected abstract backStep(t: number): void;
 
@@ -292,7 +304,7 @@ abstract class RecurrentBase implements FusedLayer {
     const hs = this.hs.values;
     for (let u = 0; u < U; u++) hs[u] = 0;
     this.resetState();
-    for (let t = 0; t < T; t++) this.step(t);
+    this.recurrence(T);
     return this.returnSequences ? hs.subarray(U, (T + 1) * U) : hs.subarray(T * U, (T + 1) * U);
   }
   protected resetState(): void {}
@@ -329,11 +341,9 @@ abstract class RecurrentBase implements FusedLayer {
    * engine's largest elementwise cost), the others, and short runs, in JavaScript.
    */
   protected activate(act: Activation, src: HeapArray, from: number, dst: HeapArray, to: number, n: number): void {
-    if (n >= MIN_KERNEL_ACTIVATIONS && act.name === 'tanh') {
-      this.K.activate(src.at(from), dst.at(to), n, ACTIVATION_KERNEL.tanh);
-    } else if (n >= MIN_KERNEL_ACTIVATIONS && act.name === 'sigmoid') {
-      this.K.activate(src.at(from), dst.at(to), n, ACTIVATION_KERNEL.sigmoid);
-    } else act.valueInto(src.values, from, dst.values, to, n);
+    const kind = n >= MIN_KERNEL_ACTIVATIONS ? kernelKind(act) : NO_KERNEL;
+    if (kind === NO_KERNEL) act.valueInto(src.values, from, dst.values, to, n);
+    else this.K.activate(src.at(from), dst.at(to), n, kind);
   }
 
   /** After BPTT: gR += Σ_t h_{t−1}ᵀ·dz_t (the recurrent kernel's gradient over the sequence). */
@@ -352,10 +362,12 @@ export class ElmanLayer extends RecurrentBase {
     this.act = ACTIVATIONS[act];
   }
   protected reserveInternals(): void {}
-  protected step(t: number): void {
+  protected recurrence(T: number): void {
     const U = this.units;
-    this.products.addRowTimesMatrix(this.zs.at(t * U), this.hs.at(t * U), this.recurrent);
-    this.activate(this.act, this.zs, t * U, this.hs, (t + 1) * U, U);
+    for (let t = 0; t < T; t++) {
+      this.products.addRowTimesMatrix(this.zs.at(t * U), this.hs.at(t * U), this.recurrent);
+      this.activate(this.act, this.zs, t * U, this.hs, (t + 1) * U, U);
+    }
   }
   protected backStep(t: number): void {
     const U = this.units;
@@ -414,31 +426,34 @@ export class LSTMLayer extends RecurrentBase {
     const dc = this.dc.values;
     for (let u = 0; u < this.units; u++) dc[u] = 0;
   }
-  protected step(t: number): void {
+  protected recurrence(T: number): void {
     const U = this.units;
-    const row = t * this.G; // step t's gates in zs
-    const prev = t * U; // h_{t−1}, c_{t−1} in hs, cs
-    const next = prev + U; // h_t, c_t
+    const { input, forget, candidate, output } = this.gate;
     const zs = this.zs;
-    this.products.addRowTimesMatrix(zs.at(row), this.hs.at(prev), this.recurrent);
-    if (this.fused) {
-      this.K.lstmStep(zs.at(row), this.cs.at(prev), this.cs.at(next), this.acs.at(next), this.hs.at(next), U);
-      return;
-    }
-    const i = row + this.gate.input;
-    const f = row + this.gate.forget;
-    const c = row + this.gate.candidate;
-    const o = row + this.gate.output;
     const g = zs.values;
     const cs = this.cs.values;
     const acs = this.acs.values;
     const hs = this.hs.values;
-    this.activate(this.rec, zs, i, zs, i, 2 * U); // i and f: adjacent blocks, one call
-    this.activate(this.act, zs, c, zs, c, U);
-    this.activate(this.rec, zs, o, zs, o, U);
-    for (let u = 0; u < U; u++) cs[next + u] = g[f + u] * cs[prev + u] + g[i + u] * g[c + u];
-    this.activate(this.act, this.cs, next, this.acs, next, U);
-    for (let u = 0; u < U; u++) hs[next + u] = g[o + u] * acs[next + u];
+    for (let t = 0; t < T; t++) {
+      const row = t * this.G; // step t's gates in zs
+      const prev = t * U; // h_{t−1}, c_{t−1} in hs, cs
+      const next = prev + U; // h_t, c_t
+      this.products.addRowTimesMatrix(zs.at(row), this.hs.at(prev), this.recurrent);
+      if (this.fused) {
+        this.K.lstmStep(zs.at(row), this.cs.at(prev), this.cs.at(next), this.acs.at(next), this.hs.at(next), U);
+        continue;
+      }
+      const i = row + input;
+      const f = row + forget;
+      const c = row + candidate;
+      const o = row + output;
+      this.activate(this.rec, zs, i, zs, i, 2 * U); // i and f: adjacent blocks, one call
+      this.activate(this.act, zs, c, zs, c, U);
+      this.activate(this.rec, zs, o, zs, o, U);
+      for (let u = 0; u < U; u++) cs[next + u] = g[f + u] * cs[prev + u] + g[i + u] * g[c + u];
+      this.activate(this.act, this.cs, next, this.acs, next, U);
+      for (let u = 0; u < U; u++) hs[next + u] = g[o + u] * acs[next + u];
+    }
   }
   protected backStep(t: number): void {
     const U = this.units;
@@ -454,11 +469,11 @@ export class LSTMLayer extends RecurrentBase {
       this.products.matrixTimesColumn(this.dhPrev.address, this.dzs.at(row), this.recurrent);
       return;
     }
-    const gate = this.gate;
-    const i = row + gate.input;
-    const f = row + gate.forget;
-    const c = row + gate.candidate;
-    const o = row + gate.output;
+    const { input, forget, candidate, output } = this.gate;
+    const i = row + input;
+    const f = row + forget;
+    const c = row + candidate;
+    const o = row + output;
     const dh = this.dhAt(t);
     const g = this.zs.values;
     const cs = this.cs.values;
@@ -467,9 +482,9 @@ export class LSTMLayer extends RecurrentBase {
     const dac = this.dac;
     const dz = this.dzs.values;
     const dc = this.dc.values;
-    this.rec.slopeInto(g, i, dg, gate.input, 2 * U); // i and f
-    this.act.slopeInto(g, c, dg, gate.candidate, U);
-    this.rec.slopeInto(g, o, dg, gate.output, U);
+    this.rec.slopeInto(g, i, dg, input, 2 * U); // i and f
+    this.act.slopeInto(g, c, dg, candidate, U);
+    this.rec.slopeInto(g, o, dg, output, U);
     this.act.slopeInto(acs, next, dac, 0, U);
     for (let u = 0; u < U; u++) {
       const ac = acs[next + u];
@@ -478,10 +493,10 @@ export class LSTMLayer extends RecurrentBase {
       const cg = g[c + u];
       const og = g[o + u];
       const dcTot = dc[u] + dh[u] * og * dac[u];
-      dz[o + u] = dh[u] * ac * dg[gate.output + u];
-      dz[i + u] = dcTot * cg * dg[gate.input + u];
-      dz[f + u] = dcTot * cs[prev + u] * dg[gate.forget + u];
-      dz[c + u] = dcTot * ig * dg[gate.candidate + u];
+      dz[o + u] = dh[u] * ac * dg[output + u];
+      dz[i + u] = dcTot * cg * dg[input + u];
+      dz[f + u] = dcTot * cs[prev + u] * dg[forget + u];
+      dz[c + u] = dcTot * ig * dg[candidate + u];
       dc[u] = dcTot * fg;
     }
     this.products.matrixTimesColumn(this.dhPrev.address, this.dzs.at(row), this.recurrent);
@@ -524,38 +539,41 @@ export class GRULayer extends RecurrentBase {
     this.drh = heapArray(alloc, this.units);
     this.dg = alloc(3 * this.units);
   }
-  protected step(t: number): void {
+  protected recurrence(T: number): void {
     const U = this.units;
-    const row = t * this.G; // step t's gates in zs
-    const prev = t * U; // h_{t−1} in hs; r_t ∘ h_{t−1} in rhs
-    const next = prev + U; // h_t in hs
-    const z = row + this.gate.update;
-    const r = row + this.gate.reset;
-    const h = row + this.gate.candidate;
+    const { update, reset, candidate } = this.gate;
     const zs = this.zs;
     const g = zs.values;
     const hs = this.hs.values;
     const rhs = this.rhs.values;
-    // z and r: h_{t−1}·[Rz Rr] added, activated
-    this.products.addRowTimesMatrix(zs.at(z), this.hs.at(prev), this.recurrentUpdateReset);
-    this.activate(this.rec, zs, z, zs, z, 2 * U);
-    // h̃: (r ∘ h_{t−1})·Rh added, activated
-    for (let k = 0; k < U; k++) rhs[prev + k] = g[r + k] * hs[prev + k];
-    this.products.addRowTimesMatrix(zs.at(h), this.rhs.at(prev), this.recurrentCandidate);
-    this.activate(this.act, zs, h, zs, h, U);
-    for (let u = 0; u < U; u++) {
-      const zu = g[z + u];
-      hs[next + u] = zu * hs[prev + u] + (1 - zu) * g[h + u];
+    for (let t = 0; t < T; t++) {
+      const row = t * this.G; // step t's gates in zs
+      const prev = t * U; // h_{t−1} in hs; r_t ∘ h_{t−1} in rhs
+      const next = prev + U; // h_t in hs
+      const z = row + update;
+      const r = row + reset;
+      const h = row + candidate;
+      // z and r: h_{t−1}·[Rz Rr] added, activated
+      this.products.addRowTimesMatrix(zs.at(z), this.hs.at(prev), this.recurrentUpdateReset);
+      this.activate(this.rec, zs, z, zs, z, 2 * U);
+      // h̃: (r ∘ h_{t−1})·Rh added, activated
+      for (let k = 0; k < U; k++) rhs[prev + k] = g[r + k] * hs[prev + k];
+      this.products.addRowTimesMatrix(zs.at(h), this.rhs.at(prev), this.recurrentCandidate);
+      this.activate(this.act, zs, h, zs, h, U);
+      for (let u = 0; u < U; u++) {
+        const zu = g[z + u];
+        hs[next + u] = zu * hs[prev + u] + (1 - zu) * g[h + u];
+      }
     }
   }
   protected backStep(t: number): void {
     const U = this.units;
-    const gate = this.gate;
+    const { update, reset, candidate } = this.gate;
     const row = t * this.G;
     const prev = t * U;
-    const z = row + gate.update;
-    const r = row + gate.reset;
-    const h = row + gate.candidate;
+    const z = row + update;
+    const r = row + reset;
+    const h = row + candidate;
     const dh = this.dhAt(t);
     const dhPrev = this.dhPrev.values;
     const g = this.zs.values;
@@ -563,14 +581,14 @@ export class GRULayer extends RecurrentBase {
     const dg = this.dg;
     const dz = this.dzs.values;
     const drh = this.drh.values;
-    this.rec.slopeInto(g, z, dg, gate.update, 2 * U); // z and r
-    this.act.slopeInto(g, h, dg, gate.candidate, U);
+    this.rec.slopeInto(g, z, dg, update, 2 * U); // z and r
+    this.act.slopeInto(g, h, dg, candidate, U);
     // candidate h̃ and update gate z
     for (let u = 0; u < U; u++) {
       const zu = g[z + u];
       const hh = g[h + u];
-      dz[h + u] = dh[u] * (1 - zu) * dg[gate.candidate + u];
-      dz[z + u] = dh[u] * (hs[prev + u] - hh) * dg[gate.update + u];
+      dz[h + u] = dh[u] * (1 - zu) * dg[candidate + u];
+      dz[z + u] = dh[u] * (hs[prev + u] - hh) * dg[update + u];
       dhPrev[u] = dh[u] * zu;
     }
     // through (r∘h)·Rh: d(r∘h) = Rh·dh̃ (its weight gradient after the sequence, recurrentGradients)
@@ -578,7 +596,7 @@ export class GRULayer extends RecurrentBase {
     for (let k = 0; k < U; k++) {
       const rk = g[r + k];
       dhPrev[k] += drh[k] * rk;
-      dz[r + k] = drh[k] * hs[prev + k] * dg[gate.reset + k];
+      dz[r + k] = drh[k] * hs[prev + k] * dg[reset + k];
     }
     // through h·Rz and h·Rr
     this.products.addMatrixTimesColumn(this.dhPrev.address, this.dzs.at(z), this.recurrentUpdateReset);
