@@ -1,34 +1,53 @@
 /**
- * Memory and kernels of the engine. The recurrent and dense layers keep their weights, gradients
- * and sequence buffers in one WebAssembly memory per thread so that the kernels of
- * kernels.wat (SIMD, two float64 lanes) can run on them in place; the rest of the
- * elementwise work stays in JavaScript on Float64Array views of the same memory.
+ * Memory and kernels of the engine.
  *
- * The kernels are the products (mvacc, mvdot, mtacc), the two transcendental activations
- * (activate: sigmoid, tanh, through a SIMD expm1), which dominate once the products are fast,
- * and the LSTM cell's elementwise step and its backward (lstmStep, lstmBack).
+ * Memory. The layers keep their weights, gradients and sequence buffers in one WebAssembly
+ * memory per thread, as Float64Array views of it: the kernels work on them in place, and the
+ * elementwise work in JavaScript reads and writes the same views. A kernel takes an array as
+ * the byte address of its first element in that memory; a `HeapArray` pairs a view with it.
+ * The memory is shared (a SharedArrayBuffer underneath) only so that growing it keeps every
+ * existing view valid; nothing is shared between threads (each worker has its own heap).
+ * Each network takes one contiguous arena, sized by a measuring pass before it is built, and
+ * gives it back when the network is disposed (networks made for one call are) or, failing
+ * that, when it is garbage-collected.
  *
- * The memory is shared (a SharedArrayBuffer underneath) only so that growing it keeps
- * every existing view valid; nothing is shared between threads (each worker has its own).
- * Each network takes one contiguous arena, sized by a measuring pass before it is built,
- * and gives it back when the network is disposed (networks made for one call are) or,
- * failing that, garbage-collected.
- * `RNN_ENGINE_WASM=0` (or a runtime without WebAssembly SIMD) uses the same kernels
- * written in JavaScript: identical results to rounding, slower.
+ * Kernels. The matrix products (mvacc, mvdot, mtacc), sigmoid and tanh (activate), and the
+ * LSTM cell's step and its backward (lstmStep, lstmBack). `javascriptKernels` below is their
+ * readable specification: plain loops over float64 values that do the same floating-point
+ * operations in the same order as the WebAssembly SIMD kernels of kernels.wat (two float64
+ * lanes; compiled into kernels.generated.ts), so the products and lstmBack give the same
+ * results bit for bit (test/engine/kernels.test.ts checks it). Only the transcendental
+ * functions differ: the WebAssembly activate and lstmStep compute sigmoid and tanh through
+ * their own expm1, within about 7 ulp of the Math functions used here. The JavaScript
+ * kernels also run the engine where WebAssembly SIMD is missing or with `RNN_ENGINE_WASM=0`:
+ * the same results up to that rounding, more slowly.
  */
 import { KERNELS_WASM_BASE64 } from './kernels.generated';
 
-/** Byte-pointer kernels (see kernels.wat). */
+/**
+ * The kernels, on byte addresses into the heap's memory; `stride` counts values (float64)
+ * between the starts of consecutive rows of a row-major matrix. The argument order is the
+ * WebAssembly exports' ABI: layers call the products through products.ts, which names them.
+ */
 export interface Kernels {
-  /** out[j] += Σ_{k<rows} v[k] · M[k·stride + j], j < n. */
+  /** out[j] += Σ_{k<rows} v[k] · M[k·stride + j], j < n (rows with v[k] = 0 skipped). */
   mvacc(out: number, v: number, rows: number, M: number, stride: number, n: number): void;
-  /** gM[k·gStride + j] += Σ_{t<T} V[t·vStride + k] · D[t·dStride + j], k < rows, j < n (Vᵀ·D: a weight gradient over a sequence). */
-  mtacc(gM: number, gStride: number, V: number, vStride: number, rows: number, D: number, dStride: number, n: number, T: number): void;
-  /** s_k = Σ_{j<n} M[k·stride + j] · d[j] for k < rows; dv[k] = s_k (accumulate 0) or dv[k] += s_k (1). */
+  /**
+   * gM[k·gStride + j] += Σ_{t<T} V[t·vStride + k] · D[t·dStride + j], k < rows, j < n:
+   * Vᵀ·D, the gradient of a weight matrix over a sequence.
+   */
+  mtacc(
+    gM: number, gStride: number, V: number, vStride: number, rows: number,
+    D: number, dStride: number, n: number, T: number,
+  ): void;
+  /**
+   * s_k = Σ_{j<n} M[k·stride + j] · d[j] for k < rows (the even and the odd j summed apart);
+   * dv[k] = s_k when `accumulate` is 0, dv[k] += s_k when it is 1.
+   */
   mvdot(dv: number, d: number, rows: number, M: number, stride: number, n: number, accumulate: number): void;
   /**
-   * dst[k] = sigmoid(src[k]) (kind 0: 1 / (1 + e^(−x))) or tanh(src[k]) (kind 1), k < n;
-   * within about 7 ulp of the Math-based formulas.
+   * dst[k] = sigmoid(src[k]) (kind 0, ACTIVATION_KERNEL.sigmoid: 1 / (1 + e^(−x))) or tanh(src[k])
+   * (kind 1, ACTIVATION_KERNEL.tanh), k < n; src may be dst.
    */
   activate(src: number, dst: number, n: number, kind: 0 | 1): void;
   /**
@@ -41,6 +60,32 @@ export interface Kernels {
    * and replaces dc with dcTot·f (see kernels.wat).
    */
   lstmBack(g: number, cPrev: number, ac: number, dhs: number, dhPrev: number, dc: number, dz: number, U: number): void;
+}
+
+/** The `kind` argument of `Kernels.activate`. */
+export const ACTIVATION_KERNEL = { sigmoid: 0, tanh: 1 } as const;
+
+/**
+ * A float64 array of the engine heap with its byte address, the form in which the kernels
+ * take arrays. The address is read once, here: `byteOffset` is an accessor call, too slow to
+ * repeat at every kernel call of a time step.
+ *
+ * The fields are `declare`d, so the compiled class does not define them as undefined before
+ * the constructor stores them: written once, V8 tracks them as constant fields (this class,
+ * MatrixBlock and Products are read at every time step).
+ */
+export class HeapArray {
+  declare readonly values: Float64Array;
+  /** Byte address of values[0] in the heap's memory. */
+  declare readonly address: number;
+  constructor(values: Float64Array) {
+    this.values = values;
+    this.address = values.byteOffset;
+  }
+  /** Byte address of values[i]. */
+  at(i: number): number {
+    return this.address + 8 * i;
+  }
 }
 
 /** Allocates a zeroed Float64Array of n values. */
@@ -88,66 +133,81 @@ function kernelModule(): object | null {
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
-/** The kernels in JavaScript over a float64 view of the whole memory (fallback and reference). */
+/** Index, in a float64 view of the whole memory, of the value at byte address `p`. */
+const index = (p: number): number => p >> 3;
+
+/**
+ * The kernels in JavaScript over a float64 view `memory()` of the whole memory: the readable
+ * specification of kernels.wat (see the module note), and the fallback without WebAssembly
+ * SIMD. Each loop adds in the order the SIMD kernel does, which is what makes them agree.
+ */
 export function javascriptKernels(memory: () => Float64Array): Kernels {
   return {
     mvacc(out, v, rows, M, stride, n) {
       const m = memory();
-      const o = out >> 3;
+      const o = index(out);
+      // each out[j] adds its terms row after row; a row with v[k] = 0 adds nothing (as in the
+      // kernel: adding 0·M[k][j] would turn −0 into +0, and an infinite M[k][j] into NaN)
       for (let k = 0; k < rows; k++) {
-        const vk = m[(v >> 3) + k];
+        const vk = m[index(v) + k];
         if (vk === 0) continue;
-        const r = (M >> 3) + k * stride;
-        for (let j = 0; j < n; j++) m[o + j] += vk * m[r + j];
+        const row = index(M) + k * stride;
+        for (let j = 0; j < n; j++) m[o + j] += vk * m[row + j];
       }
     },
     mtacc(gM, gStride, V, vStride, rows, D, dStride, n, T) {
       const m = memory();
+      // each gM[k][j] adds its terms step after step
       for (let k = 0; k < rows; k++) {
-        const g = (gM >> 3) + k * gStride;
+        const g = index(gM) + k * gStride;
         for (let j = 0; j < n; j++) {
           let s = m[g + j];
-          for (let t = 0; t < T; t++) s += m[(V >> 3) + t * vStride + k] * m[(D >> 3) + t * dStride + j];
+          for (let t = 0; t < T; t++) s += m[index(V) + t * vStride + k] * m[index(D) + t * dStride + j];
           m[g + j] = s;
         }
       }
     },
     mvdot(dv, d, rows, M, stride, n, accumulate) {
       const m = memory();
-      const d0 = d >> 3;
+      const d0 = index(d);
       const pairs = n & ~1;
       for (let k = 0; k < rows; k++) {
-        const r = (M >> 3) + k * stride;
-        // the even and the odd columns summed apart, as the two SIMD lanes do
+        const row = index(M) + k * stride;
+        // the even and the odd columns summed apart, as the kernel's two SIMD lanes do, then
+        // the two sums added, then a last odd column
         let even = 0;
         let odd = 0;
         for (let j = 0; j < pairs; j += 2) {
-          even += m[r + j] * m[d0 + j];
-          odd += m[r + j + 1] * m[d0 + j + 1];
+          even += m[row + j] * m[d0 + j];
+          odd += m[row + j + 1] * m[d0 + j + 1];
         }
         let s = even + odd;
-        if (pairs < n) s += m[r + pairs] * m[d0 + pairs];
-        const q = (dv >> 3) + k;
+        if (pairs < n) s += m[row + pairs] * m[d0 + pairs];
+        const q = index(dv) + k;
         m[q] = accumulate ? m[q] + s : s;
       }
     },
     activate(src, dst, n, kind) {
       const m = memory();
-      if (kind === 1) for (let k = 0; k < n; k++) m[(dst >> 3) + k] = Math.tanh(m[(src >> 3) + k]);
-      else for (let k = 0; k < n; k++) m[(dst >> 3) + k] = sigmoid(m[(src >> 3) + k]);
+      if (kind === ACTIVATION_KERNEL.tanh) for (let k = 0; k < n; k++) m[index(dst) + k] = Math.tanh(m[index(src) + k]);
+      else for (let k = 0; k < n; k++) m[index(dst) + k] = sigmoid(m[index(src) + k]);
     },
     lstmStep(g, cPrev, c, ac, h, U) {
       const m = memory();
-      const i0 = g >> 3;
-      const c0 = c >> 3;
-      const p0 = cPrev >> 3;
-      const a0 = ac >> 3;
-      const h0 = h >> 3;
+      // the gate blocks of g: i, f, c̃, o (U values each)
+      const gi = index(g);
+      const gf = gi + U;
+      const gc = gi + 2 * U;
+      const go = gi + 3 * U;
+      const c0 = index(c);
+      const p0 = index(cPrev);
+      const a0 = index(ac);
+      const h0 = index(h);
       for (let u = 0; u < U; u++) {
-        const i = (m[i0 + u] = sigmoid(m[i0 + u]));
-        const f = (m[i0 + U + u] = sigmoid(m[i0 + U + u]));
-        const cc = (m[i0 + 2 * U + u] = Math.tanh(m[i0 + 2 * U + u]));
-        const o = (m[i0 + 3 * U + u] = sigmoid(m[i0 + 3 * U + u]));
+        const i = (m[gi + u] = sigmoid(m[gi + u]));
+        const f = (m[gf + u] = sigmoid(m[gf + u]));
+        const cc = (m[gc + u] = Math.tanh(m[gc + u]));
+        const o = (m[go + u] = sigmoid(m[go + u]));
         const cn = (m[c0 + u] = f * m[p0 + u] + i * cc);
         const a = (m[a0 + u] = Math.tanh(cn));
         m[h0 + u] = o * a;
@@ -155,20 +215,22 @@ export function javascriptKernels(memory: () => Float64Array): Kernels {
     },
     lstmBack(g, cPrev, ac, dhs, dhPrev, dc, dz, U) {
       const m = memory();
-      const z0 = dz >> 3;
-      const c0 = dc >> 3;
+      // the gate blocks of g and of dz: i, f, c̃, o (U values each)
+      const gi = index(g);
+      const zi = index(dz);
+      const c0 = index(dc);
       for (let u = 0; u < U; u++) {
-        const i = m[(g >> 3) + u];
-        const f = m[(g >> 3) + U + u];
-        const cc = m[(g >> 3) + 2 * U + u];
-        const o = m[(g >> 3) + 3 * U + u];
-        const a = m[(ac >> 3) + u];
-        const dh = m[(dhs >> 3) + u] + m[(dhPrev >> 3) + u];
+        const i = m[gi + u];
+        const f = m[gi + U + u];
+        const cc = m[gi + 2 * U + u];
+        const o = m[gi + 3 * U + u];
+        const a = m[index(ac) + u];
+        const dh = m[index(dhs) + u] + m[index(dhPrev) + u];
         const dt = m[c0 + u] + dh * o * (1 - a * a);
-        m[z0 + 3 * U + u] = dh * a * (o * (1 - o));
-        m[z0 + u] = dt * cc * (i * (1 - i));
-        m[z0 + U + u] = dt * m[(cPrev >> 3) + u] * (f * (1 - f));
-        m[z0 + 2 * U + u] = dt * i * (1 - cc * cc);
+        m[zi + 3 * U + u] = dh * a * (o * (1 - o));
+        m[zi + u] = dt * cc * (i * (1 - i));
+        m[zi + U + u] = dt * m[index(cPrev) + u] * (f * (1 - f));
+        m[zi + 2 * U + u] = dt * i * (1 - cc * cc);
         m[c0 + u] = dt * f;
       }
     },
@@ -301,11 +363,6 @@ let threadHeap: Heap | undefined;
 export function engineHeap(): Heap {
   threadHeap ??= new Heap();
   return threadHeap;
-}
-
-/** Byte address of a[index] for the kernels (a must be a view of the heap's memory). */
-export function addr(a: Float64Array, index = 0): number {
-  return a.byteOffset + index * 8;
 }
 
 /** Replaces this thread's heap (tests: the same network on JavaScript kernels); undefined resets. */

@@ -1,12 +1,18 @@
 /**
  * Fused layers of the engine: forward over a whole sequence keeping what backpropagation
  * through time needs, and backward accumulating gradients. Float64, preallocated per
- * maximum sequence length; nothing is allocated per time step. The recurrent layers keep
- * their arrays in the engine heap (heap.ts) and run their matrix products in its
- * WebAssembly SIMD kernels; elementwise work (gates, activations) is done here.
+ * maximum sequence length; nothing is allocated per time step. The layers keep their arrays
+ * in the engine heap (heap.ts, as `HeapArray`s) and run their matrix products through
+ * products.ts in its kernels; the elementwise work (gates, derivatives) is done here.
+ *
+ * Layout: a sequence is stored row-major, one row per time step ([T × width]). A recurrent
+ * layer's kernel [inputs × G], recurrent kernel [units × G] and bias [G] hold one block of
+ * `units` columns per gate (G = gates · units), in the order of the tfjs (and Keras) weights:
+ * LSTM_GATES and GRU_GATES. A step's pre-activations (row t of zs) have the same blocks.
  */
 import { Activation, ACTIVATIONS, ActivationName } from '../core/activations';
-import { addr, Alloc, javascriptKernels, Kernels } from './heap';
+import { ACTIVATION_KERNEL, Alloc, HeapArray, javascriptKernels, Kernels } from './heap';
+import { MatrixBlock, Products, StepRows } from './products';
 
 /** One trainable array of a layer, matching one tfjs weight. */
 export interface Param {
@@ -49,84 +55,113 @@ export const JS_MEMORY: LayerMemory = {
   owns: () => false,
 };
 
+/** The LSTM's gates, in the order of their column blocks: input, forget, candidate c̃, output. */
+const LSTM_GATES = { input: 0, forget: 1, candidate: 2, output: 3 } as const;
+
+/** The GRU's gates, in the order of their column blocks: update z, reset r, candidate h̃. */
+const GRU_GATES = { update: 0, reset: 1, candidate: 2 } as const;
+
+/** Where each gate's block starts within a step's G values: the gate's index × units. */
+function gateOffsets<K extends string>(gates: Readonly<Record<K, number>>, units: number): Readonly<Record<K, number>> {
+  const offsets = {} as Record<K, number>;
+  for (const k of Object.keys(gates) as K[]) offsets[k] = gates[k] * units;
+  return offsets;
+}
+
+/** Stands for an array until reserve() allocates it. */
+const UNRESERVED = new HeapArray(new Float64Array(0));
+
+function heapArray(alloc: Alloc, n: number): HeapArray {
+  return new HeapArray(alloc(n));
+}
+
+/** A [steps × stride] sequence stored in `a`, from value `from` of its first row. */
+function rows(a: HeapArray, stride: number, from = 0): StepRows {
+  return { address: a.at(from), stride };
+}
+
 /**
- * Kernel address of a layer's input: `x` itself when it lives in the layer's memory (the
- * previous layer's output), else its first n values copied into `copy` (at address pCopy).
+ * A layer's input as a heap array the kernels can address: `x` itself when it lives in the
+ * layer's memory (the previous layer's output), else its first n values copied into `copy`.
  */
-function inputAddress(mem: LayerMemory, x: Float64Array, n: number, copy: Float64Array, pCopy: number): number {
-  if (mem.owns(x)) return addr(x);
-  for (let k = 0; k < n; k++) copy[k] = x[k];
-  return pCopy;
+function heapInput(mem: LayerMemory, x: Float64Array, n: number, copy: HeapArray): HeapArray {
+  if (mem.owns(x)) return new HeapArray(x);
+  const c = copy.values;
+  for (let k = 0; k < n; k++) c[k] = x[k];
+  return copy;
 }
 
 function param(name: string, size: number, isKernel: boolean, alloc: Alloc = (n) => new Float64Array(n)): Param {
   return { name, value: alloc(size), grad: alloc(size), isKernel };
 }
 
-/** Dense applied at every step: y = act(x·W + b); the products in the heap's kernels. */
+/** Dense applied at every step: y_t = act(x_t·W + b). */
 export class DenseLayer implements FusedLayer {
   readonly params: Param[];
   skipInputGradient = false;
-  private readonly K: Kernels;
-  private y = new Float64Array(0);
-  private dx = new Float64Array(0);
-  private das = new Float64Array(0); // [T × O]: gradient w.r.t. each step's pre-activation
-  private xin = new Float64Array(0); // the input copied into the heap when it lives elsewhere
-  private pX = 0;
-  private pXin = 0;
-  private pY = 0;
-  private pDx = 0;
-  private pDas = 0;
-  private readonly pW: number;
-  private readonly pGW: number;
+  private readonly products: Products;
+  /** The kernel W [inSize × outSize] and its gradient. */
+  private readonly kernel: MatrixBlock;
+  private readonly kernelGradient: MatrixBlock;
+  private y = UNRESERVED; // [T × O]
+  private dx = UNRESERVED; // [T × I]
+  private das = UNRESERVED; // [T × O]: gradient w.r.t. each step's pre-activation
+  private xin = UNRESERVED; // [T × I]: the input copied into the heap when it lives elsewhere
+  private x = UNRESERVED; // the input of the last forward: xin or the previous layer's output
   private readonly act: Activation;
-  constructor(readonly inSize: number, readonly outSize: number, act: ActivationName, private readonly mem: LayerMemory = JS_MEMORY) {
+  constructor(
+    readonly inSize: number,
+    readonly outSize: number,
+    act: ActivationName,
+    private readonly mem: LayerMemory = JS_MEMORY,
+  ) {
     this.act = ACTIVATIONS[act];
     this.params = [param('kernel', inSize * outSize, true, mem.alloc), param('bias', outSize, false, mem.alloc)];
-    this.K = mem.kernels;
-    this.pW = addr(this.params[0].value);
-    this.pGW = addr(this.params[0].grad);
+    this.products = new Products(mem.kernels);
+    this.kernel = MatrixBlock.of(new HeapArray(this.params[0].value), inSize, outSize);
+    this.kernelGradient = MatrixBlock.of(new HeapArray(this.params[0].grad), inSize, outSize);
   }
   outSteps(T: number): number {
     return T;
   }
   reserve(T: number): void {
-    if (this.y.length < T * this.outSize) {
-      this.y = this.mem.alloc(T * this.outSize);
-      this.dx = this.mem.alloc(T * this.inSize);
-      this.xin = this.mem.alloc(T * this.inSize);
-      this.das = this.mem.alloc(T * this.outSize);
-      this.pY = addr(this.y);
-      this.pDx = addr(this.dx);
-      this.pXin = addr(this.xin);
-      this.pDas = addr(this.das);
+    if (this.y.values.length < T * this.outSize) {
+      const alloc = this.mem.alloc;
+      this.y = heapArray(alloc, T * this.outSize);
+      this.dx = heapArray(alloc, T * this.inSize);
+      this.xin = heapArray(alloc, T * this.inSize);
+      this.das = heapArray(alloc, T * this.outSize);
     }
   }
   forward(x: Float64Array, T: number): Float64Array {
     const I = this.inSize;
     const O = this.outSize;
-    this.pX = inputAddress(this.mem, x, T * I, this.xin, this.pXin);
+    const input = (this.x = heapInput(this.mem, x, T * I, this.xin));
     const b = this.params[1].value;
     const y = this.y;
+    const ys = y.values;
     for (let t = 0; t < T; t++) {
-      y.set(b, t * O);
-      this.K.mvacc(this.pY + 8 * t * O, this.pX + 8 * t * I, I, this.pW, O, O);
-      this.act.valueInto(y, t * O, y, t * O, O);
+      ys.set(b, t * O);
+      this.products.addRowTimesMatrix(y.at(t * O), input.at(t * I), this.kernel);
+      this.act.valueInto(ys, t * O, ys, t * O, O);
     }
-    return y.subarray(0, T * O);
+    return ys.subarray(0, T * O);
   }
   backward(dy: Float64Array, T: number): Float64Array {
     const gb = this.params[1].grad;
     const I = this.inSize;
     const O = this.outSize;
-    const da = this.das;
-    this.act.slopeInto(this.y, 0, da, 0, T * O);
+    const da = this.das.values;
+    this.act.slopeInto(this.y.values, 0, da, 0, T * O);
     for (let k = 0; k < T * O; k++) da[k] *= dy[k];
     for (let t = 0; t < T; t++) for (let o = 0; o < O; o++) gb[o] += da[t * O + o];
-    // gW += Σ_t x_tᵀ·da_t; dx_t = da_t·Wᵀ
-    this.K.mtacc(this.pGW, O, this.pX, I, I, this.pDas, O, O, T);
-    if (!this.skipInputGradient) for (let t = 0; t < T; t++) this.K.mvdot(this.pDx + 8 * t * I, this.pDas + 8 * t * O, I, this.pW, O, O, 0);
-    return this.dx.subarray(0, T * I);
+    // gW += Σ_t x_tᵀ·da_t; dx_t = W·da_t
+    const into = this.kernelGradient;
+    this.products.addWeightGradient({ into, inputs: rows(this.x, I), deltas: rows(this.das, O), steps: T });
+    if (!this.skipInputGradient) {
+      for (let t = 0; t < T; t++) this.products.matrixTimesColumn(this.dx.at(t * I), this.das.at(t * O), this.kernel);
+    }
+    return this.dx.values.subarray(0, T * I);
   }
 }
 
@@ -152,54 +187,69 @@ export class FlattenLayer implements FusedLayer {
 /** Below this many values, a call into the kernels costs more than Math.tanh / Math.exp. */
 const MIN_KERNEL_ACTIVATIONS = 8;
 
+const NO_KERNEL = -1;
+
+/** The `kind` of Kernels.activate that computes `act`, or NO_KERNEL. */
+function kernelKind(act: Activation): 0 | 1 | typeof NO_KERNEL {
+  if (act.name === 'tanh') return ACTIVATION_KERNEL.tanh;
+  return act.name === 'sigmoid' ? ACTIVATION_KERNEL.sigmoid : NO_KERNEL;
+}
+
 /**
- * Common frame of the recurrent layers (kernel [I × G], recurrent kernel [U × G], bias [G]
- * with G = gates · units), kept in the engine heap. The input part of every step,
- * x_t·W + b, does not depend on the state, so it is computed for all steps before the
- * recurrence, and its gradients (W, b and the input) after backpropagation through time:
- * the per-step work is only the recurrent part. Products run in the heap's kernels, the
- * elementwise work here. The full hidden sequence is kept; when `returnSequences` is false
- * only the last step is passed on.
+ * Common frame of the recurrent layers (kernel W [I × G], recurrent kernel R [U × G], bias b
+ * [G], G = gates · units), kept in the engine heap. The input part of every step, x_t·W + b,
+ * does not depend on the state, so it is computed for all steps before the recurrence, and
+ * its gradients (W, b and the input) after backpropagation through time: the per-step work
+ * is only the recurrent part. The full state sequence is kept; when `returnSequences` is
+ * false only the last step is passed on.
  */
 abstract class RecurrentBase implements FusedLayer {
   readonly params: Param[];
   skipInputGradient = false;
   protected readonly K: Kernels;
-  protected hs = new Float64Array(0); // [(T+1) × units], row 0 = initial state (zeros)
-  /** [T × G]: pre-activations x_t·W + b (+ h·R in the step), then the activated gates. */
-  protected zs = new Float64Array(0);
+  protected readonly products: Products;
+  /** W [inSize × G], R [units × G], and their gradients. */
+  private readonly kernel: MatrixBlock;
+  protected readonly recurrent: MatrixBlock;
+  private readonly kernelGradient: MatrixBlock;
+  protected readonly recurrentGradient: MatrixBlock;
+  private readonly biasGradient: HeapArray;
+  /** [(T+1) × units]: row 0 the initial state (zeros), row t + 1 the state h_t. */
+  protected hs = UNRESERVED;
+  /** [T × G]: pre-activations x_t·W + b (+ h_{t−1}·R in the step), then the activated gates. */
+  protected zs = UNRESERVED;
   /** [T × G]: gradient w.r.t. each step's pre-activations. */
-  protected dzs = new Float64Array(0);
-  protected dxs = new Float64Array(0);
-  protected dhs = new Float64Array(0); // gradient w.r.t. each step's output, [T × units]
-  private xin = new Float64Array(0); // the input copied into the heap when it lives elsewhere
-  private ones = new Float64Array(0);
+  protected dzs = UNRESERVED;
+  /** [T × inSize]: gradient w.r.t. each step's input. */
+  private dxs = UNRESERVED;
+  /** [T × units]: gradient w.r.t. each step's output. */
+  protected dhs = UNRESERVED;
+  private xin = UNRESERVED; // [T × inSize]: the input copied into the heap when it lives elsewhere
+  private x = UNRESERVED; // the input of the last forward: xin or the previous layer's output
+  private ones = UNRESERVED; // [T] ones: 1ᵀ·dz sums the bias gradient over the steps
   private dhBuf = new Float64Array(0);
   /** Gradient w.r.t. h_{t−1}, written by backStep(t) (and read by the step before). */
-  protected dhPrev = new Float64Array(0);
-  // byte addresses for the kernels, computed once (byteOffset is slow on shared buffers)
-  protected pW: number;
-  protected pR: number;
-  protected pGW: number;
-  protected pGR: number;
-  protected pGb: number;
-  protected pZs = 0;
-  protected pDzs = 0;
-  protected pHs = 0;
-  protected pX = 0;
-  private pXin = 0;
-  private pDxs = 0;
-  private pOnes = 0;
-  protected pDhs = 0;
-  protected pDhPrev = 0;
-  constructor(readonly inSize: number, readonly units: number, readonly returnSequences: boolean, protected readonly G: number, protected readonly mem: LayerMemory) {
+  protected dhPrev = UNRESERVED;
+  constructor(
+    readonly inSize: number,
+    readonly units: number,
+    readonly returnSequences: boolean,
+    protected readonly G: number,
+    protected readonly mem: LayerMemory,
+  ) {
     this.K = mem.kernels;
-    this.params = [param('kernel', inSize * G, true, mem.alloc), param('recurrent_kernel', units * G, true, mem.alloc), param('bias', G, false, mem.alloc)];
-    this.pW = addr(this.params[0].value);
-    this.pR = addr(this.params[1].value);
-    this.pGW = addr(this.params[0].grad);
-    this.pGR = addr(this.params[1].grad);
-    this.pGb = addr(this.params[2].grad);
+    this.products = new Products(mem.kernels);
+    const [W, R, b] = [
+      param('kernel', inSize * G, true, mem.alloc),
+      param('recurrent_kernel', units * G, true, mem.alloc),
+      param('bias', G, false, mem.alloc),
+    ];
+    this.params = [W, R, b];
+    this.kernel = MatrixBlock.of(new HeapArray(W.value), inSize, G);
+    this.recurrent = MatrixBlock.of(new HeapArray(R.value), units, G);
+    this.kernelGradient = MatrixBlock.of(new HeapArray(W.grad), inSize, G);
+    this.recurrentGradient = MatrixBlock.of(new HeapArray(R.grad), units, G);
+    this.biasGradient = new HeapArray(b.grad);
   }
   get outSize(): number {
     return this.units;
@@ -208,31 +258,27 @@ abstract class RecurrentBase implements FusedLayer {
     return this.returnSequences ? T : 1;
   }
   reserve(T: number): void {
-    if (this.hs.length < (T + 1) * this.units) {
+    if (this.hs.values.length < (T + 1) * this.units) {
       const alloc = this.mem.alloc;
-      this.hs = alloc((T + 1) * this.units);
-      this.zs = alloc(T * this.G);
-      this.dzs = alloc(T * this.G);
-      this.dxs = alloc(T * this.inSize);
-      this.xin = alloc(T * this.inSize);
-      this.dhs = alloc(T * this.units);
-      this.ones = alloc(T).fill(1);
+      this.hs = heapArray(alloc, (T + 1) * this.units);
+      this.zs = heapArray(alloc, T * this.G);
+      this.dzs = heapArray(alloc, T * this.G);
+      this.dxs = heapArray(alloc, T * this.inSize);
+      this.xin = heapArray(alloc, T * this.inSize);
+      this.dhs = heapArray(alloc, T * this.units);
+      this.ones = new HeapArray(alloc(T).fill(1));
       this.dhBuf = alloc(this.units);
-      this.dhPrev = alloc(this.units);
-      this.pZs = addr(this.zs);
-      this.pDzs = addr(this.dzs);
-      this.pHs = addr(this.hs);
-      this.pXin = addr(this.xin);
-      this.pDxs = addr(this.dxs);
-      this.pOnes = addr(this.ones);
-      this.pDhs = addr(this.dhs);
-      this.pDhPrev = addr(this.dhPrev);
+      this.dhPrev = heapArray(alloc, this.units);
       this.reserveInternals(T);
     }
   }
   protected abstract reserveInternals(T: number): void;
-  /** Completes zs row t with the recurrent part, activates it and writes hs row t+1. */
-  protected abstract step(t: number): void;
+  /**
+   * The recurrence over steps t = 0 … T−1: completes zs row t with the recurrent part,
+   * activates it and writes hs row t + 1. One loop in each cell rather than a method called
+   * per step, so that the compiler optimizes each step's work together with the loop.
+   */
+  protected abstract recurrence(T: number): void;
   /** Writes dzs row t from the gradient w.r.t. h_t (see dhAt) and writes dhPrev (w.r.t. h_{t−1}). */
   protected abstract backStep(t: number): void;
 
@@ -240,22 +286,26 @@ abstract class RecurrentBase implements FusedLayer {
   protected dhAt(t: number): Float64Array {
     const U = this.units;
     const dh = this.dhBuf;
-    for (let u = 0; u < U; u++) dh[u] = this.dhs[t * U + u] + this.dhPrev[u];
+    const dhs = this.dhs.values;
+    const dhPrev = this.dhPrev.values;
+    for (let u = 0; u < U; u++) dh[u] = dhs[t * U + u] + dhPrev[u];
     return dh;
   }
 
   forward(x: Float64Array, T: number): Float64Array {
     const G = this.G;
     const I = this.inSize;
-    this.pX = inputAddress(this.mem, x, T * I, this.xin, this.pXin);
+    const U = this.units;
+    const input = (this.x = heapInput(this.mem, x, T * I, this.xin));
     const b = this.params[2].value;
     const zs = this.zs;
-    for (let t = 0; t < T; t++) zs.set(b, t * G);
-    for (let t = 0; t < T; t++) this.K.mvacc(this.pZs + 8 * t * G, this.pX + 8 * t * I, I, this.pW, G, G);
-    for (let u = 0; u < this.units; u++) this.hs[u] = 0;
+    for (let t = 0; t < T; t++) zs.values.set(b, t * G);
+    for (let t = 0; t < T; t++) this.products.addRowTimesMatrix(zs.at(t * G), input.at(t * I), this.kernel);
+    const hs = this.hs.values;
+    for (let u = 0; u < U; u++) hs[u] = 0;
     this.resetState();
-    for (let t = 0; t < T; t++) this.step(t);
-    return this.returnSequences ? this.hs.subarray(this.units, (T + 1) * this.units) : this.hs.subarray(T * this.units, (T + 1) * this.units);
+    this.recurrence(T);
+    return this.returnSequences ? hs.subarray(U, (T + 1) * U) : hs.subarray(T * U, (T + 1) * U);
   }
   protected resetState(): void {}
 
@@ -263,52 +313,48 @@ abstract class RecurrentBase implements FusedLayer {
     const U = this.units;
     const G = this.G;
     const I = this.inSize;
-    const dhs = this.dhs;
+    const dhs = this.dhs.values;
     if (this.returnSequences) for (let k = 0; k < T * U; k++) dhs[k] = dy[k];
     else {
       for (let k = 0; k < (T - 1) * U; k++) dhs[k] = 0;
       for (let u = 0; u < U; u++) dhs[(T - 1) * U + u] = dy[u];
     }
     this.resetBackState();
-    for (let u = 0; u < U; u++) this.dhPrev[u] = 0;
+    const dhPrev = this.dhPrev.values;
+    for (let u = 0; u < U; u++) dhPrev[u] = 0;
     for (let t = T - 1; t >= 0; t--) this.backStep(t);
     // the weight gradients over the whole sequence: gR (recurrentGradients), gb += Σ_t dz_t,
-    // gW += Σ_t x_tᵀ·dz_t; and the input's gradient dx_t = dz_t·Wᵀ
+    // gW += Σ_t x_tᵀ·dz_t; and the input's gradient dx_t = W·dz_t
     this.recurrentGradients(T);
-    this.K.mvacc(this.pGb, this.pOnes, T, this.pDzs, G, G);
-    this.K.mtacc(this.pGW, G, this.pX, I, I, this.pDzs, G, G, T);
-    if (!this.skipInputGradient) for (let t = 0; t < T; t++) this.K.mvdot(this.pDxs + 8 * t * I, this.pDzs + 8 * t * G, I, this.pW, G, G, 0);
-    return this.dxs;
+    this.products.addRowTimesMatrix(this.biasGradient.address, this.ones.address, MatrixBlock.of(this.dzs, T, G));
+    const into = this.kernelGradient;
+    this.products.addWeightGradient({ into, inputs: rows(this.x, I), deltas: rows(this.dzs, G), steps: T });
+    if (!this.skipInputGradient) {
+      for (let t = 0; t < T; t++) this.products.matrixTimesColumn(this.dxs.at(t * I), this.dzs.at(t * G), this.kernel);
+    }
+    return this.dxs.values;
   }
   protected resetBackState(): void {}
 
   /**
-   * dst[dOff…dOff+n) = act(src[sOff…sOff+n)) for heap arrays: tanh and sigmoid in the
-   * heap's kernels (the engine's largest elementwise cost), the cheap ones in JavaScript.
+   * dst[to…to+n) = act(src[from…from+n)): tanh and sigmoid in the heap's kernels (the
+   * engine's largest elementwise cost), the others, and short runs, in JavaScript.
    */
-  protected activate(act: Activation, src: Float64Array, pSrc: number, sOff: number, dst: Float64Array, pDst: number, dOff: number, n: number): void {
-    if (n >= MIN_KERNEL_ACTIVATIONS && act.name === 'tanh') this.K.activate(pSrc + 8 * sOff, pDst + 8 * dOff, n, 1);
-    else if (n >= MIN_KERNEL_ACTIVATIONS && act.name === 'sigmoid') this.K.activate(pSrc + 8 * sOff, pDst + 8 * dOff, n, 0);
-    else act.valueInto(src, sOff, dst, dOff, n);
-  }
-
-  /** zs[t·G + from + j] += Σ_k h_{t−1}[k] · R[k·G + from + j], j < n. */
-  protected addRecurrent(t: number, from: number, n: number): void {
-    this.K.mvacc(this.pZs + 8 * (t * this.G + from), this.pHs + 8 * t * this.units, this.units, this.pR + 8 * from, this.G, n);
-  }
-
-  /** dhPrev (the buffer backStep is given) = (accumulate 0) or += (1) R·dz_t over gates from…from+n. */
-  protected backRecurrent(t: number, from: number, n: number, accumulate: 0 | 1): void {
-    this.K.mvdot(this.pDhPrev, this.pDzs + 8 * (t * this.G + from), this.units, this.pR + 8 * from, this.G, n, accumulate);
+  protected activate(act: Activation, src: HeapArray, from: number, dst: HeapArray, to: number, n: number): void {
+    const kind = n >= MIN_KERNEL_ACTIVATIONS ? kernelKind(act) : NO_KERNEL;
+    if (kind === NO_KERNEL) act.valueInto(src.values, from, dst.values, to, n);
+    else this.K.activate(src.at(from), dst.at(to), n, kind);
   }
 
   /** After BPTT: gR += Σ_t h_{t−1}ᵀ·dz_t (the recurrent kernel's gradient over the sequence). */
   protected recurrentGradients(T: number): void {
-    this.K.mtacc(this.pGR, this.G, this.pHs, this.units, this.units, this.pDzs, this.G, this.G, T);
+    const into = this.recurrentGradient;
+    const U = this.units;
+    this.products.addWeightGradient({ into, inputs: rows(this.hs, U), deltas: rows(this.dzs, this.G), steps: T });
   }
 }
 
-/** tfjs SimpleRNN: h_t = act(x_t·W + h_{t−1}·U + b). */
+/** tfjs SimpleRNN: h_t = act(x_t·W + h_{t−1}·R + b). */
 export class ElmanLayer extends RecurrentBase {
   private readonly act: Activation;
   constructor(inSize: number, units: number, returnSequences: boolean, act: ActivationName, mem: LayerMemory) {
@@ -316,37 +362,49 @@ export class ElmanLayer extends RecurrentBase {
     this.act = ACTIVATIONS[act];
   }
   protected reserveInternals(): void {}
-  protected step(t: number): void {
+  protected recurrence(T: number): void {
     const U = this.units;
-    this.addRecurrent(t, 0, U);
-    this.activate(this.act, this.zs, this.pZs, t * U, this.hs, this.pHs, (t + 1) * U, U);
+    for (let t = 0; t < T; t++) {
+      this.products.addRowTimesMatrix(this.zs.at(t * U), this.hs.at(t * U), this.recurrent);
+      this.activate(this.act, this.zs, t * U, this.hs, (t + 1) * U, U);
+    }
   }
   protected backStep(t: number): void {
     const U = this.units;
-    const o = t * U;
-    const dzs = this.dzs;
+    const row = t * U;
+    const dz = this.dzs.values;
     const dh = this.dhAt(t);
-    this.act.slopeInto(this.hs, o + U, dzs, o, U);
-    for (let u = 0; u < U; u++) dzs[o + u] *= dh[u];
-    this.backRecurrent(t, 0, U, 0);
+    this.act.slopeInto(this.hs.values, row + U, dz, row, U);
+    for (let u = 0; u < U; u++) dz[row + u] *= dh[u];
+    // the gradient w.r.t. h_{t−1}: R·dz_t
+    this.products.matrixTimesColumn(this.dhPrev.address, this.dzs.at(row), this.recurrent);
   }
 }
 
-/** tfjs LSTM (gates i, f, c, o): c_t = f·c_{t−1} + i·act(z_c), h_t = o·act(c_t). */
+/**
+ * tfjs LSTM (gates i, f, c̃, o): c_t = f·c_{t−1} + i·c̃ with c̃ = act(z_c̃) and the gates
+ * rec(z), h_t = o·act(c_t).
+ */
 export class LSTMLayer extends RecurrentBase {
-  private cs = new Float64Array(0); // [(T+1) × U]
-  private acs = new Float64Array(0); // [(T+1) × U]: act(c_t)
-  private dg = new Float64Array(0); // scratch: gate derivatives
-  private dac = new Float64Array(0); // scratch: act′(c_t)
-  private dc = new Float64Array(0);
-  private pCs = 0;
-  private pAcs = 0;
-  private pDc = 0;
+  private cs = UNRESERVED; // [(T+1) × U]: c_t in row t + 1 (row 0: zeros)
+  private acs = UNRESERVED; // [(T+1) × U]: act(c_t)
+  private dg = new Float64Array(0); // scratch [G]: the gates' derivatives
+  private dac = new Float64Array(0); // scratch [U]: act′(c_t)
+  private dc = UNRESERVED; // [U]: gradient w.r.t. c_t, then (after the step) w.r.t. c_{t−1}
+  /** Offsets of the gates' blocks in a row of G values. */
+  private readonly gate = gateOffsets(LSTM_GATES, this.units);
   /** tfjs's default activations (sigmoid gates, tanh): the whole cell runs in the kernels. */
   private readonly fused: boolean;
   private readonly act: Activation;
   private readonly rec: Activation;
-  constructor(inSize: number, units: number, returnSequences: boolean, act: ActivationName, rec: ActivationName, mem: LayerMemory) {
+  constructor(
+    inSize: number,
+    units: number,
+    returnSequences: boolean,
+    act: ActivationName,
+    rec: ActivationName,
+    mem: LayerMemory,
+  ) {
     super(inSize, units, returnSequences, 4 * units, mem);
     this.act = ACTIVATIONS[act];
     this.rec = ACTIVATIONS[rec];
@@ -354,156 +412,211 @@ export class LSTMLayer extends RecurrentBase {
   }
   protected reserveInternals(T: number): void {
     const alloc = this.mem.alloc;
-    this.cs = alloc((T + 1) * this.units);
-    this.acs = alloc((T + 1) * this.units);
+    this.cs = heapArray(alloc, (T + 1) * this.units);
+    this.acs = heapArray(alloc, (T + 1) * this.units);
     this.dg = alloc(4 * this.units);
     this.dac = alloc(this.units);
-    this.dc = alloc(this.units);
-    this.pCs = addr(this.cs);
-    this.pAcs = addr(this.acs);
-    this.pDc = addr(this.dc);
+    this.dc = heapArray(alloc, this.units);
   }
   protected resetState(): void {
-    for (let u = 0; u < this.units; u++) this.cs[u] = 0;
+    const cs = this.cs.values;
+    for (let u = 0; u < this.units; u++) cs[u] = 0;
   }
   protected resetBackState(): void {
-    for (let u = 0; u < this.units; u++) this.dc[u] = 0;
+    const dc = this.dc.values;
+    for (let u = 0; u < this.units; u++) dc[u] = 0;
   }
-  protected step(t: number): void {
+  protected recurrence(T: number): void {
     const U = this.units;
-    const hp = t * U;
-    const go = t * this.G;
-    const g = this.zs;
-    const cs = this.cs;
-    this.addRecurrent(t, 0, 4 * U);
-    if (this.fused) {
-      this.K.lstmStep(this.pZs + 8 * go, this.pCs + 8 * hp, this.pCs + 8 * (hp + U), this.pAcs + 8 * (hp + U), this.pHs + 8 * (hp + U), U);
-      return;
+    const { input, forget, candidate, output } = this.gate;
+    const zs = this.zs;
+    const g = zs.values;
+    const cs = this.cs.values;
+    const acs = this.acs.values;
+    const hs = this.hs.values;
+    for (let t = 0; t < T; t++) {
+      const row = t * this.G; // step t's gates in zs
+      const prev = t * U; // h_{t−1}, c_{t−1} in hs, cs
+      const next = prev + U; // h_t, c_t
+      this.products.addRowTimesMatrix(zs.at(row), this.hs.at(prev), this.recurrent);
+      if (this.fused) {
+        this.K.lstmStep(zs.at(row), this.cs.at(prev), this.cs.at(next), this.acs.at(next), this.hs.at(next), U);
+        continue;
+      }
+      const i = row + input;
+      const f = row + forget;
+      const c = row + candidate;
+      const o = row + output;
+      this.activate(this.rec, zs, i, zs, i, 2 * U); // i and f: adjacent blocks, one call
+      this.activate(this.act, zs, c, zs, c, U);
+      this.activate(this.rec, zs, o, zs, o, U);
+      for (let u = 0; u < U; u++) cs[next + u] = g[f + u] * cs[prev + u] + g[i + u] * g[c + u];
+      this.activate(this.act, this.cs, next, this.acs, next, U);
+      for (let u = 0; u < U; u++) hs[next + u] = g[o + u] * acs[next + u];
     }
-    const pg = this.pZs;
-    this.activate(this.rec, g, pg, go, g, pg, go, 2 * U);
-    this.activate(this.act, g, pg, go + 2 * U, g, pg, go + 2 * U, U);
-    this.activate(this.rec, g, pg, go + 3 * U, g, pg, go + 3 * U, U);
-    for (let u = 0; u < U; u++) cs[hp + U + u] = g[go + U + u] * cs[hp + u] + g[go + u] * g[go + 2 * U + u];
-    this.activate(this.act, cs, this.pCs, hp + U, this.acs, this.pAcs, hp + U, U);
-    for (let u = 0; u < U; u++) this.hs[hp + U + u] = g[go + 3 * U + u] * this.acs[hp + U + u];
   }
   protected backStep(t: number): void {
     const U = this.units;
-    const hp = t * U;
-    const go = t * this.G;
+    const row = t * this.G;
+    const prev = t * U;
+    const next = prev + U;
     if (this.fused) {
-      this.K.lstmBack(this.pZs + 8 * go, this.pCs + 8 * hp, this.pAcs + 8 * (hp + U), this.pDhs + 8 * hp, this.pDhPrev, this.pDc, this.pDzs + 8 * go, U);
-      this.backRecurrent(t, 0, 4 * U, 0);
+      const dhs = this.dhs.at(t * U);
+      this.K.lstmBack(
+        this.zs.at(row), this.cs.at(prev), this.acs.at(next), dhs,
+        this.dhPrev.address, this.dc.address, this.dzs.at(row), U,
+      );
+      this.products.matrixTimesColumn(this.dhPrev.address, this.dzs.at(row), this.recurrent);
       return;
     }
+    const { input, forget, candidate, output } = this.gate;
+    const i = row + input;
+    const f = row + forget;
+    const c = row + candidate;
+    const o = row + output;
     const dh = this.dhAt(t);
-    const g = this.zs;
+    const g = this.zs.values;
+    const cs = this.cs.values;
+    const acs = this.acs.values;
     const dg = this.dg;
     const dac = this.dac;
-    const dz = this.dzs;
-    const dc = this.dc;
-    this.rec.slopeInto(g, go, dg, 0, 2 * U);
-    this.act.slopeInto(g, go + 2 * U, dg, 2 * U, U);
-    this.rec.slopeInto(g, go + 3 * U, dg, 3 * U, U);
-    this.act.slopeInto(this.acs, hp + U, dac, 0, U);
+    const dz = this.dzs.values;
+    const dc = this.dc.values;
+    this.rec.slopeInto(g, i, dg, input, 2 * U); // i and f
+    this.act.slopeInto(g, c, dg, candidate, U);
+    this.rec.slopeInto(g, o, dg, output, U);
+    this.act.slopeInto(acs, next, dac, 0, U);
     for (let u = 0; u < U; u++) {
-      const ac = this.acs[hp + U + u];
-      const ig = g[go + u];
-      const fg = g[go + U + u];
-      const cg = g[go + 2 * U + u];
-      const og = g[go + 3 * U + u];
+      const ac = acs[next + u];
+      const ig = g[i + u];
+      const fg = g[f + u];
+      const cg = g[c + u];
+      const og = g[o + u];
       const dcTot = dc[u] + dh[u] * og * dac[u];
-      dz[go + 3 * U + u] = dh[u] * ac * dg[3 * U + u];
-      dz[go + u] = dcTot * cg * dg[u];
-      dz[go + U + u] = dcTot * this.cs[hp + u] * dg[U + u];
-      dz[go + 2 * U + u] = dcTot * ig * dg[2 * U + u];
+      dz[o + u] = dh[u] * ac * dg[output + u];
+      dz[i + u] = dcTot * cg * dg[input + u];
+      dz[f + u] = dcTot * cs[prev + u] * dg[forget + u];
+      dz[c + u] = dcTot * ig * dg[candidate + u];
       dc[u] = dcTot * fg;
     }
-    this.backRecurrent(t, 0, 4 * U, 0);
+    this.products.matrixTimesColumn(this.dhPrev.address, this.dzs.at(row), this.recurrent);
   }
 }
 
 /**
- * tfjs GRU (reset before the product, gates z, r, h):
- * z = rec(x·Wz + h·Uz + bz), r = rec(x·Wr + h·Ur + br), ĥ = act(x·Wh + (r∘h)·Uh + bh),
- * h_t = z∘h_{t−1} + (1 − z)∘ĥ.
+ * tfjs GRU (reset before the product, gates z, r, h̃):
+ * z = rec(x·Wz + h·Rz + bz), r = rec(x·Wr + h·Rr + br), h̃ = act(x·Wh + (r∘h)·Rh + bh),
+ * h_t = z∘h_{t−1} + (1 − z)∘h̃.
  */
 export class GRULayer extends RecurrentBase {
-  private rhs = new Float64Array(0); // [T × U]: r_t ∘ h_{t−1}
-  private drh = new Float64Array(0);
-  private dg = new Float64Array(0); // scratch: gate derivatives
-  private pRhs = 0;
-  private pDrh = 0;
+  private rhs = UNRESERVED; // [T × U]: r_t ∘ h_{t−1}
+  private drh = UNRESERVED; // [U]: gradient w.r.t. r_t ∘ h_{t−1}
+  private dg = new Float64Array(0); // scratch [G]: the gates' derivatives
+  /** Offsets of the gates' blocks in a row of G values. */
+  private readonly gate = gateOffsets(GRU_GATES, this.units);
+  /** Rz and Rr (adjacent blocks of R: the state's part of z and r), and Rh (of h̃, applied to r∘h). */
+  private readonly recurrentUpdateReset = this.recurrent.columns(this.gate.update, 2 * this.units);
+  private readonly recurrentCandidate = this.recurrent.columns(this.gate.candidate, this.units);
+  private readonly updateResetGradient = this.recurrentGradient.columns(this.gate.update, 2 * this.units);
+  private readonly candidateGradient = this.recurrentGradient.columns(this.gate.candidate, this.units);
   private readonly act: Activation;
   private readonly rec: Activation;
-  constructor(inSize: number, units: number, returnSequences: boolean, act: ActivationName, rec: ActivationName, mem: LayerMemory) {
+  constructor(
+    inSize: number,
+    units: number,
+    returnSequences: boolean,
+    act: ActivationName,
+    rec: ActivationName,
+    mem: LayerMemory,
+  ) {
     super(inSize, units, returnSequences, 3 * units, mem);
     this.act = ACTIVATIONS[act];
     this.rec = ACTIVATIONS[rec];
   }
   protected reserveInternals(T: number): void {
     const alloc = this.mem.alloc;
-    this.rhs = alloc(T * this.units);
-    this.drh = alloc(this.units);
+    this.rhs = heapArray(alloc, T * this.units);
+    this.drh = heapArray(alloc, this.units);
     this.dg = alloc(3 * this.units);
-    this.pRhs = addr(this.rhs);
-    this.pDrh = addr(this.drh);
   }
-  protected step(t: number): void {
+  protected recurrence(T: number): void {
     const U = this.units;
-    const G = this.G;
-    const hp = t * U;
-    const go = t * G;
-    const g = this.zs;
-    const rhs = this.rhs;
-    // recurrent part of z and r, then of ĥ with the reset gate applied to h
-    this.addRecurrent(t, 0, 2 * U);
-    this.activate(this.rec, g, this.pZs, go, g, this.pZs, go, 2 * U);
-    for (let k = 0; k < U; k++) rhs[hp + k] = g[go + U + k] * this.hs[hp + k];
-    this.K.mvacc(this.pZs + 8 * (go + 2 * U), this.pRhs + 8 * hp, U, this.pR + 16 * U, G, U);
-    this.activate(this.act, g, this.pZs, go + 2 * U, g, this.pZs, go + 2 * U, U);
-    for (let u = 0; u < U; u++) {
-      const zu = g[go + u];
-      this.hs[hp + U + u] = zu * this.hs[hp + u] + (1 - zu) * g[go + 2 * U + u];
+    const { update, reset, candidate } = this.gate;
+    const zs = this.zs;
+    const g = zs.values;
+    const hs = this.hs.values;
+    const rhs = this.rhs.values;
+    for (let t = 0; t < T; t++) {
+      const row = t * this.G; // step t's gates in zs
+      const prev = t * U; // h_{t−1} in hs; r_t ∘ h_{t−1} in rhs
+      const next = prev + U; // h_t in hs
+      const z = row + update;
+      const r = row + reset;
+      const h = row + candidate;
+      // z and r: h_{t−1}·[Rz Rr] added, activated
+      this.products.addRowTimesMatrix(zs.at(z), this.hs.at(prev), this.recurrentUpdateReset);
+      this.activate(this.rec, zs, z, zs, z, 2 * U);
+      // h̃: (r ∘ h_{t−1})·Rh added, activated
+      for (let k = 0; k < U; k++) rhs[prev + k] = g[r + k] * hs[prev + k];
+      this.products.addRowTimesMatrix(zs.at(h), this.rhs.at(prev), this.recurrentCandidate);
+      this.activate(this.act, zs, h, zs, h, U);
+      for (let u = 0; u < U; u++) {
+        const zu = g[z + u];
+        hs[next + u] = zu * hs[prev + u] + (1 - zu) * g[h + u];
+      }
     }
   }
   protected backStep(t: number): void {
     const U = this.units;
-    const G = this.G;
+    const { update, reset, candidate } = this.gate;
+    const row = t * this.G;
+    const prev = t * U;
+    const z = row + update;
+    const r = row + reset;
+    const h = row + candidate;
     const dh = this.dhAt(t);
-    const dhPrev = this.dhPrev;
-    const hp = t * U;
-    const go = t * G;
-    const g = this.zs;
+    const dhPrev = this.dhPrev.values;
+    const g = this.zs.values;
+    const hs = this.hs.values;
     const dg = this.dg;
-    const dz = this.dzs;
-    const drh = this.drh;
-    this.rec.slopeInto(g, go, dg, 0, 2 * U);
-    this.act.slopeInto(g, go + 2 * U, dg, 2 * U, U);
-    // candidate ĥ and update gate z
+    const dz = this.dzs.values;
+    const drh = this.drh.values;
+    this.rec.slopeInto(g, z, dg, update, 2 * U); // z and r
+    this.act.slopeInto(g, h, dg, candidate, U);
+    // candidate h̃ and update gate z
     for (let u = 0; u < U; u++) {
-      const zu = g[go + u];
-      const hh = g[go + 2 * U + u];
-      dz[go + 2 * U + u] = dh[u] * (1 - zu) * dg[2 * U + u];
-      dz[go + u] = dh[u] * (this.hs[hp + u] - hh) * dg[u];
+      const zu = g[z + u];
+      const hh = g[h + u];
+      dz[h + u] = dh[u] * (1 - zu) * dg[candidate + u];
+      dz[z + u] = dh[u] * (hs[prev + u] - hh) * dg[update + u];
       dhPrev[u] = dh[u] * zu;
     }
-    // through (r∘h)·Uh: d(r∘h) = Uh·dĥ (gUh after the sequence, recurrentGradients)
-    this.K.mvdot(this.pDrh, this.pDzs + 8 * (go + 2 * U), U, this.pR + 16 * U, G, U, 0);
+    // through (r∘h)·Rh: d(r∘h) = Rh·dh̃ (its weight gradient after the sequence, recurrentGradients)
+    this.products.matrixTimesColumn(this.drh.address, this.dzs.at(h), this.recurrentCandidate);
     for (let k = 0; k < U; k++) {
-      const rk = g[go + U + k];
+      const rk = g[r + k];
       dhPrev[k] += drh[k] * rk;
-      dz[go + U + k] = drh[k] * this.hs[hp + k] * dg[U + k];
+      dz[r + k] = drh[k] * hs[prev + k] * dg[reset + k];
     }
-    // through h·Uz and h·Ur
-    this.backRecurrent(t, 0, 2 * U, 1);
+    // through h·Rz and h·Rr
+    this.products.addMatrixTimesColumn(this.dhPrev.address, this.dzs.at(z), this.recurrentUpdateReset);
   }
 
-  /** gUz, gUr += Σ_t h_{t−1}ᵀ·dz_t; gUh += Σ_t (r_t∘h_{t−1})ᵀ·dĥ_t. */
+  /** gRz, gRr += Σ_t h_{t−1}ᵀ·[dz_t dr_t]; gRh += Σ_t (r_t∘h_{t−1})ᵀ·dh̃_t. */
   protected recurrentGradients(T: number): void {
     const U = this.units;
-    this.K.mtacc(this.pGR, this.G, this.pHs, U, U, this.pDzs, this.G, 2 * U, T);
-    this.K.mtacc(this.pGR + 16 * U, this.G, this.pRhs, U, U, this.pDzs + 16 * U, this.G, U, T);
+    const G = this.G;
+    this.products.addWeightGradient({
+      into: this.updateResetGradient,
+      inputs: rows(this.hs, U),
+      deltas: rows(this.dzs, G, this.gate.update),
+      steps: T,
+    });
+    this.products.addWeightGradient({
+      into: this.candidateGradient,
+      inputs: rows(this.rhs, U),
+      deltas: rows(this.dzs, G, this.gate.candidate),
+      steps: T,
+    });
   }
 }

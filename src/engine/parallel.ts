@@ -47,8 +47,8 @@ export class BatchSplitter {
   private readonly workers: Worker[] = [];
   /**
    * Per worker, the buffers its part of a batch is copied into. They are moved (not cloned)
-   * to the worker and come back with its reply: allocating megabytes per batch instead
-   * costs more than the copy itself (2.5 ms a batch at Jena's shape).
+   * to the worker and come back with its reply, so that a batch is copied into buffers that
+   * exist instead of megabytes of new ones (allocating them costs more than the copy).
    */
   private readonly spare: Array<BatchBuffers | undefined> = [];
   private ready: Promise<void>;

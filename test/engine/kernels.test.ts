@@ -7,7 +7,8 @@ import { seededRandom } from '../../src/runtime/random';
 import { engineGradients, FusedNetwork, predictFast } from '../../src/train/fast';
 import type { ModelKind } from '../../src';
 import { KERNELS_WASM_BASE64 } from '../../src/engine/kernels.generated';
-import { Heap, useEngineHeap } from '../../src/engine/heap';
+import { Heap, HeapArray, useEngineHeap } from '../../src/engine/heap';
+import { MatrixBlock, Products } from '../../src/engine/products';
 import { perturbedModel, relError, smallData } from '../support/models';
 
 const build = require(path.join(__dirname, '..', '..', 'scripts', 'build-wasm.js')) as { compileKernels(): Promise<Buffer>; generatedSource(b: Buffer): string };
@@ -141,6 +142,52 @@ describe('engine kernels', () => {
     D.set([1, 0, -1, 2, 1, 0]);
     heap.kernels.mtacc(gM.byteOffset, 3, V.byteOffset, 2, 2, D.byteOffset, 3, 3, 2);
     expect(Array.from(gM)).toEqual([1 + 1 + 6, 1 + 0 + 3, 1 - 1 + 0, 1 + 2 + 8, 1 + 0 + 4, 1 - 2 + 0]);
+  });
+
+  it('products: named operands on a column block of a wider matrix reach the right values', () => {
+    const heap = new Heap();
+    const alloc = heap.arena(8 * 64 + 1024, {});
+    const r = seededRandom(11);
+    const array = (n: number) => new HeapArray(filled(alloc, n, r));
+    const [rows, cols, from, width, T] = [3, 7, 2, 4, 5]; // the block: columns 2…5 of a 3 × 7 matrix
+    const M = array(rows * cols);
+    const block = MatrixBlock.of(M, rows, cols).columns(from, width);
+    const m = (k: number, j: number) => M.values[k * cols + from + j];
+    const products = new Products(heap.kernels);
+    const row = array(rows);
+    const out = array(width);
+    const outBefore = Float64Array.from(out.values);
+    products.addRowTimesMatrix(out.address, row.address, block);
+    for (let j = 0; j < width; j++) {
+      let s = outBefore[j];
+      for (let k = 0; k < rows; k++) s += row.values[k] * m(k, j);
+      expect(out.values[j]).toBeCloseTo(s, 12);
+    }
+    const column = array(width);
+    const [set, added] = [array(rows), array(rows)];
+    const addedBefore = Float64Array.from(added.values);
+    products.matrixTimesColumn(set.address, column.address, block);
+    products.addMatrixTimesColumn(added.address, column.address, block);
+    for (let k = 0; k < rows; k++) {
+      let s = 0;
+      for (let j = 0; j < width; j++) s += m(k, j) * column.values[j];
+      expect(set.values[k]).toBeCloseTo(s, 12);
+      expect(added.values[k]).toBeCloseTo(addedBefore[k] + s, 12);
+    }
+    const Mbefore = Float64Array.from(M.values);
+    const [inputs, deltas] = [array(T * (rows + 1)), array(T * cols)];
+    const inputRows = { address: inputs.address, stride: rows + 1 }; // a stride larger than the block's rows
+    const deltaRows = { address: deltas.at(from), stride: cols };
+    products.addWeightGradient({ into: block, inputs: inputRows, deltas: deltaRows, steps: T });
+    for (let k = 0; k < rows; k++) {
+      for (let j = 0; j < cols; j++) {
+        let s = Mbefore[k * cols + j];
+        const inBlock = j >= from && j < from + width;
+        if (inBlock) for (let t = 0; t < T; t++) s += inputs.values[t * (rows + 1) + k] * deltas.values[t * cols + j];
+        expect(M.values[k * cols + j]).toBeCloseTo(s, 12);
+        if (!inBlock) expect(M.values[k * cols + j]).toBe(Mbefore[k * cols + j]); // outside the block: untouched
+      }
+    }
   });
 
   // even and odd unit counts (the odd one ends in a half-filled vector), and a single unit
