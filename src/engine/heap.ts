@@ -204,12 +204,18 @@ export function javascriptKernels(memory: () => Float64Array): Kernels {
       const a0 = index(ac);
       const h0 = index(h);
       for (let u = 0; u < U; u++) {
-        const i = (m[gi + u] = sigmoid(m[gi + u]));
-        const f = (m[gf + u] = sigmoid(m[gf + u]));
-        const cc = (m[gc + u] = Math.tanh(m[gc + u]));
-        const o = (m[go + u] = sigmoid(m[go + u]));
-        const cn = (m[c0 + u] = f * m[p0 + u] + i * cc);
-        const a = (m[a0 + u] = Math.tanh(cn));
+        const i = sigmoid(m[gi + u]);
+        const f = sigmoid(m[gf + u]);
+        const cc = Math.tanh(m[gc + u]);
+        const o = sigmoid(m[go + u]);
+        const cn = f * m[p0 + u] + i * cc;
+        const a = Math.tanh(cn);
+        m[gi + u] = i;
+        m[gf + u] = f;
+        m[gc + u] = cc;
+        m[go + u] = o;
+        m[c0 + u] = cn;
+        m[a0 + u] = a;
         m[h0 + u] = o * a;
       }
     },

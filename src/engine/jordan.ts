@@ -1,4 +1,4 @@
-import { Activation, ACTIVATIONS, ActivationName } from '../core/activations';
+import { type Activation, ACTIVATIONS, type ActivationName } from '../core/activations';
 import type { FusedLayer, Param } from './layers';
 
 function param(name: string, size: number, isKernel: boolean): Param {

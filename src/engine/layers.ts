@@ -10,9 +10,9 @@
  * `units` columns per gate (G = gates · units), in the order of the tfjs (and Keras) weights:
  * LSTM_GATES and GRU_GATES. A step's pre-activations (row t of zs) have the same blocks.
  */
-import { Activation, ACTIVATIONS, ActivationName } from '../core/activations';
-import { ACTIVATION_KERNEL, Alloc, HeapArray, javascriptKernels, Kernels } from './heap';
-import { MatrixBlock, Products, StepRows } from './products';
+import { type Activation, ACTIVATIONS, type ActivationName } from '../core/activations';
+import { ACTIVATION_KERNEL, type Alloc, HeapArray, javascriptKernels, type Kernels } from './heap';
+import { MatrixBlock, Products, type StepRows } from './products';
 
 /** One trainable array of a layer, matching one tfjs weight. */
 export interface Param {
@@ -136,7 +136,8 @@ export class DenseLayer implements FusedLayer {
   forward(x: Float64Array, T: number): Float64Array {
     const I = this.inSize;
     const O = this.outSize;
-    const input = (this.x = heapInput(this.mem, x, T * I, this.xin));
+    this.x = heapInput(this.mem, x, T * I, this.xin);
+    const input = this.x;
     const b = this.params[1].value;
     const y = this.y;
     const ys = y.values;
@@ -169,7 +170,7 @@ export class DenseLayer implements FusedLayer {
 export class FlattenLayer implements FusedLayer {
   readonly params: Param[] = [];
   readonly outSize: number;
-  constructor(readonly inSize: number, private readonly steps: number) {
+  constructor(readonly inSize: number, steps: number) {
     this.outSize = inSize * steps;
   }
   outSteps(): number {
@@ -296,7 +297,8 @@ abstract class RecurrentBase implements FusedLayer {
     const G = this.G;
     const I = this.inSize;
     const U = this.units;
-    const input = (this.x = heapInput(this.mem, x, T * I, this.xin));
+    this.x = heapInput(this.mem, x, T * I, this.xin);
+    const input = this.x;
     const b = this.params[2].value;
     const zs = this.zs;
     for (let t = 0; t < T; t++) zs.values.set(b, t * G);

@@ -5,8 +5,8 @@
  */
 import type { ActivationName } from '../core/activations';
 import type { ErrorSums, FlatBatch, LossName } from '../core/types';
-import { DenseLayer, ElmanLayer, FlattenLayer, FusedLayer, GRULayer, JS_MEMORY, LayerMemory, LSTMLayer, Param } from './layers';
-import { engineHeap, Heap, measure } from './heap';
+import { DenseLayer, ElmanLayer, FlattenLayer, type FusedLayer, GRULayer, JS_MEMORY, type LayerMemory, LSTMLayer, type Param } from './layers';
+import { engineHeap, type Heap, measure } from './heap';
 import { JordanLayer } from './jordan';
 
 /** A fused layer described as plain data. */

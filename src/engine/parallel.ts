@@ -5,10 +5,10 @@
  * when a batch is big enough for the split to pay (e.g. Jena's 256 windows × 120 steps);
  * tiny batches (the courses' batch 1) stay on one thread.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { Worker } from 'worker_threads';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { BatchBuffers, ErrorSums, FlatBatch, LossName } from '../core/types';
 import type { BatchLossOptions, Network } from './network';
 

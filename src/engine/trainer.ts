@@ -5,7 +5,7 @@
  */
 import type { ErrorSums, FlatBatch, LossName } from '../core/types';
 import type { Network } from './network';
-import { FusedOptimizer, OptimizerSettings } from './optimizers';
+import { FusedOptimizer, type OptimizerSettings } from './optimizers';
 import { BatchSplitter, threadsFor } from './parallel';
 
 export interface TrainerSettings {

@@ -2,8 +2,8 @@
  * Worker thread of the engine: holds a Network built from the spec it is given and
  * computes loss, metric sums and gradients for the part of a batch it is sent.
  */
-import { parentPort } from 'worker_threads';
-import { Network, NetworkSpec } from './network';
+import { parentPort } from 'node:worker_threads';
+import { Network, type NetworkSpec } from './network';
 import type { Job, Reply } from './parallel';
 
 let core: Network | undefined;
