@@ -37,7 +37,16 @@ async function timeEpoch(engine, kind, set, units, batch, batches) {
   const part = L.sliceWindows(set, 0, Math.min(n, timed * batch));
   const warm = L.sliceWindows(set, 0, Math.min(n, batch * Math.min(timed, engine === 'fast' ? timed : 3)));
   const model = L.buildModel(kind, { steps: set.x.shape[1], features: set.x.shape[2], units, seed: 1 });
-  const options = { epochs: 1, batchSize: batch, optimizer: 'adam', learningRate: 1e-3, loss: 'mse', engine, progress: 'none', shuffle: false };
+  const options = {
+    epochs: 1,
+    batchSize: batch,
+    optimizer: 'adam',
+    learningRate: 1e-3,
+    loss: 'mse',
+    engine,
+    progress: 'none',
+    shuffle: false,
+  };
   await L.train(model, warm, options);
   // the engine: the median of three timed epochs (machines are shared and noisy); tfjs: one
   const h = await L.train(model, part, { ...options, epochs: engine === 'fast' ? 3 : 1 });
@@ -51,9 +60,14 @@ function median(values) {
 }
 
 function torchTimes(cases, threads) {
-  const python = [process.env.RNN_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean).find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  const python = [process.env.RNN_PYTHON, '/usr/bin/python3', 'python3']
+    .filter(Boolean)
+    .find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
   if (!python) return { skipped: 'no Python with torch found (set RNN_PYTHON; Debian: apt-get install python3-torch)' };
-  const r = spawnSync(python, [path.join(__dirname, 'torch_reference.py'), JSON.stringify({ cases, threads })], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(python, [path.join(__dirname, 'torch_reference.py'), JSON.stringify({ cases, threads })], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) return { skipped: `torch reference failed: ${r.stderr.trim().split('\n').pop()}` };
   return JSON.parse(r.stdout);
 }
@@ -71,9 +85,24 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   for (const kind of jenaOnly ? [] : cells) {
     for (const batch of batchSizes) {
       const fast = await timeEpoch('fast', kind, set, [5, 5], batch, quick ? 20 : 0);
-      const tfjs = await timeEpoch('tfjs', kind, set, [5, 5], batch, batch === 1 ? (quick ? 10 : 60) : batch === 16 ? (quick ? 5 : 30) : (quick ? 1 : 6));
+      const tfjs = await timeEpoch(
+        'tfjs',
+        kind,
+        set,
+        [5, 5],
+        batch,
+        batch === 1 ? (quick ? 10 : 60) : batch === 16 ? (quick ? 5 : 30) : quick ? 1 : 6,
+      );
       rows.push({ config: 'documento 000 (2980×20×1, 2×5)', cell: kind, batch, fast, tfjs });
-      torchCases.push({ cell: kind, batch, windows, steps: 20, features: 1, units: [5, 5], batches: batch === 1 ? (quick ? 50 : 500) : 0 });
+      torchCases.push({
+        cell: kind,
+        batch,
+        windows,
+        steps: 20,
+        features: 1,
+        units: [5, 5],
+        batches: batch === 1 ? (quick ? 50 : 500) : 0,
+      });
       process.stdout.write('.');
     }
   }
@@ -85,7 +114,9 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   const torchBest = (cases) => {
     const runs = [...new Set([1, cores])].map((threads) => ({ threads, ...torchTimes(cases, threads) }));
     const timed = runs.filter((t) => t.seconds);
-    const best = timed.length ? { torch: timed[0].torch, seconds: cases.map((_, i) => Math.min(...timed.map((t) => t.seconds[i]))) } : runs[0];
+    const best = timed.length
+      ? { torch: timed[0].torch, seconds: cases.map((_, i) => Math.min(...timed.map((t) => t.seconds[i]))) }
+      : runs[0];
     return { ...best, timed };
   };
   const torch = torchBest(torchCases);
@@ -99,7 +130,17 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   // is printed (both sides of a round saw about the same machine). Seconds per batch.
   const jenaBatches = quick ? 2 : 20;
   const jena = data(256 * jenaBatches, 120, 14, 3);
-  const jenaCase = [{ cell: 'lstm', batch: 256, windows: 256 * jenaBatches, steps: 120, features: 14, units: [16], batches: jenaBatches }];
+  const jenaCase = [
+    {
+      cell: 'lstm',
+      batch: 256,
+      windows: 256 * jenaBatches,
+      steps: 120,
+      features: 14,
+      units: [16],
+      batches: jenaBatches,
+    },
+  ];
   const rounds = { fast: [], torch: [], [torchKey(1)]: [], [torchKey(cores)]: [] };
   for (let round = 0; round < (quick ? 1 : 5); round++) {
     rounds.fast.push((await timeEpoch('fast', 'lstm', jena, [16], 256, jenaBatches)) / jenaBatches);
@@ -108,26 +149,53 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
     for (const r of t.timed) rounds[torchKey(r.threads)].push(r.seconds[0] / jenaBatches);
     process.stdout.write('.');
   }
-  const jenaRow = { config: 'Jena (LSTM 16, 120×14, b256) s/batch', cell: 'lstm', batch: 256, tfjs: (await timeEpoch('tfjs', 'lstm', jena, [16], 256, 1)) / jenaBatches, rounds };
+  const jenaRow = {
+    config: 'Jena (LSTM 16, 120×14, b256) s/batch',
+    cell: 'lstm',
+    batch: 256,
+    tfjs: (await timeEpoch('tfjs', 'lstm', jena, [16], 256, 1)) / jenaBatches,
+    rounds,
+  };
   for (const [k, v] of Object.entries(rounds)) if (v.length) jenaRow[k] = median(v);
   rows.push(jenaRow);
   console.log();
-  console.log(`backend: ${backend} · engine: up to ${Number(process.env.RNN_ENGINE_THREADS) || os.cpus().length} threads for large batches · torch: ${torch.torch ?? torch.skipped} (the faster of 1 and ${cores} threads per row)\n`);
-  console.log('config                                 cell    batch   engine s   tfjs s     torch s    engine vs tfjs  engine vs torch');
+  console.log(
+    `backend: ${backend} · engine: up to ${Number(process.env.RNN_ENGINE_THREADS) || os.cpus().length} threads for large batches · torch: ${torch.torch ?? torch.skipped} (the faster of 1 and ${cores} threads per row)\n`,
+  );
+  console.log(
+    'config                                 cell    batch   engine s   tfjs s     torch s    engine vs tfjs  engine vs torch',
+  );
   for (const r of rows) {
-    console.log(`${r.config.padEnd(38)} ${r.cell.padEnd(7)} ${String(r.batch).padStart(5)}   ${fmt(r.fast).padEnd(10)} ${fmt(r.tfjs).padEnd(10)} ${fmt(r.torch).padEnd(10)} ${ratio(r.fast, r.tfjs).padStart(14)}  ${ratio(r.fast, r.torch).padStart(15)}`);
+    console.log(
+      `${r.config.padEnd(38)} ${r.cell.padEnd(7)} ${String(r.batch).padStart(5)}   ${fmt(r.fast).padEnd(10)} ${fmt(r.tfjs).padEnd(10)} ${fmt(r.torch).padEnd(10)} ${ratio(r.fast, r.tfjs).padStart(14)}  ${ratio(r.fast, r.torch).padStart(15)}`,
+    );
   }
   const fmtRounds = (v) => v.map((x) => x.toFixed(4)).join(' / ');
-  console.log(`\nJena rounds (s/batch, engine and PyTorch taking turns): engine ${fmtRounds(rounds.fast)} · PyTorch best ${fmtRounds(rounds.torch)}`);
+  console.log(
+    `\nJena rounds (s/batch, engine and PyTorch taking turns): engine ${fmtRounds(rounds.fast)} · PyTorch best ${fmtRounds(rounds.torch)}`,
+  );
   if (rounds.torch.length) {
     jenaRow.roundRatios = rounds.fast.map((f, i) => rounds.torch[i] / f);
-    console.log(`engine vs PyTorch per round: ${jenaRow.roundRatios.map((v) => `${v.toFixed(2)}×`).join(' / ')} (median ${median(jenaRow.roundRatios).toFixed(2)}×)`);
+    console.log(
+      `engine vs PyTorch per round: ${jenaRow.roundRatios.map((v) => `${v.toFixed(2)}×`).join(' / ')} (median ${median(jenaRow.roundRatios).toFixed(2)}×)`,
+    );
   }
-  const practice = rows.filter((r) => r.batch === 1 && r.config.startsWith('documento 000')).reduce((s, r) => s + r.fast * 200, 0);
-  console.log(`\npractice of documento 000 (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`);
-  const file = path.join(__dirname, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+  const practice = rows
+    .filter((r) => r.batch === 1 && r.config.startsWith('documento 000'))
+    .reduce((s, r) => s + r.fast * 200, 0);
+  console.log(
+    `\npractice of documento 000 (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`,
+  );
+  const file = path.join(
+    __dirname,
+    'results',
+    `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`,
+  );
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), quick, backend, torch: torch.torch ?? torch.skipped, rows, practiceSeconds: practice }, null, 2)}\n`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), quick, backend, torch: torch.torch ?? torch.skipped, rows, practiceSeconds: practice }, null, 2)}\n`,
+  );
   console.log(`written ${path.relative(process.cwd(), file)}`);
 })().catch((e) => {
   console.error(e);

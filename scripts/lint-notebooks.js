@@ -29,7 +29,7 @@ for (const file of files) {
         problems.push(`${name}: cell ${i + 1}, line ${j + 1} has ${line.length} characters (at most ${MAX_WIDTH})`);
       }
     });
-    if ((cell.outputs?.length) || cell.execution_count !== null) {
+    if (cell.outputs?.length || cell.execution_count !== null) {
       problems.push(`${name}: cell ${i + 1} carries outputs; run \`npm run strip\``);
     }
   });

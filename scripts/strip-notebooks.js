@@ -9,7 +9,12 @@ const { root } = require('./jupyter-env');
 const check = process.argv.includes('--check');
 const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const dir = path.join(root, 'notebooks');
-const targets = files.length ? files : fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).map((f) => path.join(dir, f));
+const targets = files.length
+  ? files
+  : fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.ipynb'))
+      .map((f) => path.join(dir, f));
 let dirty = 0;
 for (const file of targets) {
   let nb;
@@ -23,7 +28,7 @@ for (const file of targets) {
   let changed = false;
   for (const cell of nb.cells || []) {
     if (cell.cell_type !== 'code') continue;
-    if ((cell.outputs?.length) || cell.execution_count !== null) changed = true;
+    if (cell.outputs?.length || cell.execution_count !== null) changed = true;
     cell.outputs = [];
     cell.execution_count = null;
   }

@@ -90,7 +90,8 @@ export function checkInterval(name: string, value: unknown, example: string): as
 }
 
 export function checkSameLength(aName: string, a: ArrayLike<unknown>, bName: string, b: ArrayLike<unknown>): void {
-  if (a.length !== b.length) throw new Error(`${aName} has ${a.length} values but ${bName} has ${b.length}; pass arrays of the same length.`);
+  if (a.length !== b.length)
+    throw new Error(`${aName} has ${a.length} values but ${bName} has ${b.length}; pass arrays of the same length.`);
 }
 
 const normalKey = (k: string) => k.toLowerCase().replace(/[_\-\s]/g, '');

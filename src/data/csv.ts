@@ -95,7 +95,20 @@ const sepName = (s: string) => (s === '\t' ? 'tab' : `"${s}"`);
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 const DMY = /^(\d{2})\.(\d{2})\.(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** A Date, or why the fields are not a real calendar date/time. */
 function civilDate(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): Date | string {
@@ -177,14 +190,18 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
   if (excel) {
     const s = excel[1];
     if (!(SEPARATORS as readonly string[]).includes(s)) {
-      throw new Error(`${where}: the first line "${all[lineNos[0]]}" (Excel's separator line) names ${sepName(s)}, which is not supported; save the file with "," ";" or tab between fields.`);
+      throw new Error(
+        `${where}: the first line "${all[lineNos[0]]}" (Excel's separator line) names ${sepName(s)}, which is not supported; save the file with "," ";" or tab between fields.`,
+      );
     }
     stated ??= s as ',' | ';' | '\t';
     notes.push(`primera línea «sep=${s}» de Excel: separador ${sepName(s)}`);
     lineNos.shift();
   }
   if (lineNos.length < 2) {
-    throw new Error(`${where}: the file has no data rows (found ${lineNos.length} line(s)); check that it is the right file.`);
+    throw new Error(
+      `${where}: the file has no data rows (found ${lineNos.length} line(s)); check that it is the right file.`,
+    );
   }
   const headerLine = all[lineNos[0]];
   const sep = stated ?? detectSeparator(headerLine, all[lineNos[1]]);
@@ -197,7 +214,8 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
   }
   const dateColumn = options.dateColumn ?? header.find((h) => /^(date|fecha|ds|date time)$/i.test(h)) ?? header[0];
   const dateIdx = header.indexOf(dateColumn);
-  if (dateIdx < 0) throw new Error(`${where}: no column "${dateColumn}" (columns: ${header.join(', ')}); pass dateColumn.`);
+  if (dateIdx < 0)
+    throw new Error(`${where}: no column "${dateColumn}" (columns: ${header.join(', ')}); pass dateColumn.`);
 
   let valueCols: Array<{ h: string; i: number }>;
   if (options.columns) {
@@ -205,10 +223,14 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
     for (const name of options.columns) {
       if (name === dateColumn) continue;
       const i = header.indexOf(name);
-      if (i < 0) throw new Error(`${where}: columns: there is no column "${name}" (the file has ${header.map((h) => `"${h}"`).join(', ')}).`);
+      if (i < 0)
+        throw new Error(
+          `${where}: columns: there is no column "${name}" (the file has ${header.map((h) => `"${h}"`).join(', ')}).`,
+        );
       if (!valueCols.some((c) => c.h === name)) valueCols.push({ h: name, i });
     }
-    if (valueCols.length === 0) throw new Error(`${where}: columns: name at least one column besides the date column "${dateColumn}".`);
+    if (valueCols.length === 0)
+      throw new Error(`${where}: columns: name at least one column besides the date column "${dateColumn}".`);
   } else {
     valueCols = header.map((h, i) => ({ h, i })).filter((c) => c.i !== dateIdx);
     const unnamed = valueCols.filter((c) => c.h === '');
@@ -216,11 +238,15 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
       valueCols = valueCols.filter((c) => c.h !== '');
       notes.push(`${unnamed.length} columna(s) sin nombre ignorada(s)`);
     }
-    if (valueCols.length === 0) throw new Error(`${where}: the file has no value column besides the date column "${dateColumn}".`);
+    if (valueCols.length === 0)
+      throw new Error(`${where}: the file has no value column besides the date column "${dateColumn}".`);
   }
   const seen = new Set<string>();
   for (const c of valueCols) {
-    if (seen.has(c.h)) throw new Error(`${where}: the header has two columns named "${c.h}"; rename one (or keep one with the columns option).`);
+    if (seen.has(c.h))
+      throw new Error(
+        `${where}: the header has two columns named "${c.h}"; rename one (or keep one with the columns option).`,
+      );
     seen.add(c.h);
   }
 
@@ -236,7 +262,9 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
     return cells;
   };
 
-  const decision = options.decimal ? { decimal: options.decimal, why: `decimal: '${options.decimal}'` } : detectDecimal();
+  const decision = options.decimal
+    ? { decimal: options.decimal, why: `decimal: '${options.decimal}'` }
+    : detectDecimal();
   const decimal = decision.decimal;
   if (!options.decimal && decimal === ',') notes.push('coma decimal detectada en los números');
 
@@ -289,9 +317,20 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
     for (let j = 0; j < values.length; j++) raw[j].push(values[j]);
   }
   if (nullRows) notes.push(`${nullRows} fila(s) con valores nulos descartadas`);
-  if (zeroVolume) notes.push(droppedZero ? `${droppedZero} fila(s) con volumen 0 (festivos de Yahoo) descartadas` : `${zeroVolume} fila(s) con volumen 0 (festivos de Yahoo) conservadas`);
-  if (offsets) notes.push(`zona horaria ("${offsetExample}") ignorada en ${offsets} fecha(s): se usa la hora tal como está escrita`);
-  if (times.length === 0) throw new Error(`${where}: no row is left: every row has an empty or null value in ${valueCols.map((c) => `"${c.h}"`).join(', ')}.`);
+  if (zeroVolume)
+    notes.push(
+      droppedZero
+        ? `${droppedZero} fila(s) con volumen 0 (festivos de Yahoo) descartadas`
+        : `${zeroVolume} fila(s) con volumen 0 (festivos de Yahoo) conservadas`,
+    );
+  if (offsets)
+    notes.push(
+      `zona horaria ("${offsetExample}") ignorada en ${offsets} fecha(s): se usa la hora tal como está escrita`,
+    );
+  if (times.length === 0)
+    throw new Error(
+      `${where}: no row is left: every row has an empty or null value in ${valueCols.map((c) => `"${c.h}"`).join(', ')}.`,
+    );
 
   if (checkOrder()) {
     times.reverse();
@@ -300,7 +339,16 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
   }
   const columns: Record<string, Float64Array> = {};
   valueCols.forEach((c, j) => (columns[c.h] = Float64Array.from(raw[j])));
-  return { header, dateColumn, dates: times.map((t) => new Date(t)), columns, notes, warnings, separator: sep, decimal };
+  return {
+    header,
+    dateColumn,
+    dates: times.map((t) => new Date(t)),
+    columns,
+    notes,
+    warnings,
+    separator: sep,
+    decimal,
+  };
 
   /** Reads the cells until one proves the decimal separator (see the module note). */
   function detectDecimal(): { decimal: '.' | ','; why: string; proof?: CellRef } {
@@ -331,14 +379,19 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
         `${where}: the decimal separator cannot be told from the numbers: ${what}, and no cell settles it. ` +
           `State it: loadCsv(file, { decimal: ',' }) for decimal commas, or { decimal: '.' } for decimal points.`,
       );
-    if (ambiguousDot && ambiguousComma) throw fail(`${ambiguous(ambiguousDot, '.')}; ${ambiguous(ambiguousComma, ',')}`);
+    if (ambiguousDot && ambiguousComma)
+      throw fail(`${ambiguous(ambiguousDot, '.')}; ${ambiguous(ambiguousComma, ',')}`);
     // A lone `.` or `,` is a decimal separator unless the file's separator makes that unlikely.
     if (ambiguousDot) {
-      if (sep === ';') throw fail(`${ambiguous(ambiguousDot, '.')} (the file is separated by ";", as files with decimal commas are)`);
+      if (sep === ';')
+        throw fail(`${ambiguous(ambiguousDot, '.')} (the file is separated by ";", as files with decimal commas are)`);
       return { decimal: '.', why: `${cellRef(ambiguousDot)} was read with a decimal point` };
     }
     if (ambiguousComma) {
-      if (sep === ',') throw fail(`${ambiguous(ambiguousComma, ',')} (the file is separated by ",", as files with decimal points are)`);
+      if (sep === ',')
+        throw fail(
+          `${ambiguous(ambiguousComma, ',')} (the file is separated by ",", as files with decimal points are)`,
+        );
       return { decimal: ',', why: `${cellRef(ambiguousComma)} was read with a decimal comma` };
     }
     return { decimal: '.', why: 'no number has a decimal separator' };
@@ -348,14 +401,18 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
     const other = decimal === '.' ? ',' : '.';
     if (numberWith(s, other) !== undefined) {
       if (options.decimal) {
-        return new Error(`${where}: line ${n}, column "${column}": "${s}" is written with a decimal "${other}", which does not fit decimal: '${decimal}'; fix the cell or the option.`);
+        return new Error(
+          `${where}: line ${n}, column "${column}": "${s}" is written with a decimal "${other}", which does not fit decimal: '${decimal}'; fix the cell or the option.`,
+        );
       }
       return new Error(
         `${where}: line ${n}, column "${column}": "${s}" is written with a decimal "${other}", but ${decision.why}: ` +
           `the file mixes decimal separators. Fix the cells that differ, or state the separator with { decimal: '.' } or { decimal: ',' }.`,
       );
     }
-    const numeric = valueCols.filter((c) => c.h !== column && (isMissing(cells[c.i]) || numberWith(cells[c.i], decimal) !== undefined)).map((c) => `"${c.h}"`);
+    const numeric = valueCols
+      .filter((c) => c.h !== column && (isMissing(cells[c.i]) || numberWith(cells[c.i], decimal) !== undefined))
+      .map((c) => `"${c.h}"`);
     return new Error(
       `${where}: column "${column}" is not numeric (e.g. "${s}"), first on line ${n}; fix the file or choose other columns` +
         (numeric.length ? `, e.g. loadCsv(file, { columns: [${numeric.join(', ')}] }).` : '.'),
@@ -401,7 +458,9 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
             `(${up} steps forward, ${down} back). Sort the file by date${keepHint}.`,
         );
       }
-      warn(`fechas desordenadas (${up} pasos hacia delante, ${down} hacia atrás; el primero en la ${cell(i).replace('line', 'línea')}); se conservan en el orden del fichero`);
+      warn(
+        `fechas desordenadas (${up} pasos hacia delante, ${down} hacia atrás; el primero en la ${cell(i).replace('line', 'línea')}); se conservan en el orden del fichero`,
+      );
       return false;
     }
     if (down > 0) {
@@ -409,7 +468,9 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): Parse
         warn('filas en orden descendente (las más recientes primero); se conservan en el orden del fichero');
         return false;
       }
-      warn(`filas en orden descendente (las más recientes primero, como en muchas descargas de cotizaciones): ordenadas por fecha ascendente (${times.length} filas)`);
+      warn(
+        `filas en orden descendente (las más recientes primero, como en muchas descargas de cotizaciones): ordenadas por fecha ascendente (${times.length} filas)`,
+      );
       return true;
     }
     return false;
@@ -428,14 +489,21 @@ function detectSeparator(header: string, firstRow: string): ',' | ';' | '\t' {
 /** Rejects what is plainly not a CSV text file, saying what it is. */
 function checkIsText(text: string, where: string): void {
   const head = text.slice(0, 4096);
-  if (head.startsWith('PK\u0003\u0004')) throw new Error(`${where} is a zip archive, not a CSV file; unzip it and use the .csv inside.`);
+  if (head.startsWith('PK\u0003\u0004'))
+    throw new Error(`${where} is a zip archive, not a CSV file; unzip it and use the .csv inside.`);
   if (head.startsWith('version https://git-lfs.github.com/spec')) {
-    throw new Error(`${where} is a Git LFS pointer, not the data (the file's content was never fetched); run "git lfs pull" in its repository or download the file itself.`);
+    throw new Error(
+      `${where} is a Git LFS pointer, not the data (the file's content was never fetched); run "git lfs pull" in its repository or download the file itself.`,
+    );
   }
   if (/^\s*<(!doctype html|html|\?xml)/i.test(head)) {
-    throw new Error(`${where} is an HTML/XML page, not a CSV file (a download that returned an error or login page?); download the file again.`);
+    throw new Error(
+      `${where} is an HTML/XML page, not a CSV file (a download that returned an error or login page?); download the file again.`,
+    );
   }
   if (head.includes('\u0000')) {
-    throw new Error(`${where} is not a text file (it has NUL bytes: a binary file, or UTF-16 text without its byte-order mark); save it as CSV (UTF-8).`);
+    throw new Error(
+      `${where} is not a text file (it has NUL bytes: a binary file, or UTF-16 text without its byte-order mark); save it as CSV (UTF-8).`,
+    );
   }
 }

@@ -24,7 +24,8 @@ export function fileDigest(file: string, algorithm: 'sha256' | 'md5'): string {
 
 /** Which expectation `buffer` fails, or undefined when it matches. */
 export function checksumMismatch(buffer: Buffer, expected: Checksum): string | undefined {
-  if (expected.size !== undefined && buffer.length !== expected.size) return `size ${buffer.length} bytes, expected ${expected.size}`;
+  if (expected.size !== undefined && buffer.length !== expected.size)
+    return `size ${buffer.length} bytes, expected ${expected.size}`;
   if (expected.sha256) {
     const got = crypto.createHash('sha256').update(buffer).digest('hex');
     if (got !== expected.sha256) return `sha256 ${got}, expected ${expected.sha256}`;
@@ -104,7 +105,9 @@ function get(url: string, o: GetOptions, chain: string[] = []): Promise<Buffer> 
         if (path.includes(next)) {
           reject(new DownloadError('redirect', `redirect loop: ${[...path, next].join(' → ')}`));
         } else if (path.length > o.maxRedirects) {
-          reject(new DownloadError('redirect', `more than ${o.maxRedirects} redirects: ${[...path, next].join(' → ')}`));
+          reject(
+            new DownloadError('redirect', `more than ${o.maxRedirects} redirects: ${[...path, next].join(' → ')}`),
+          );
         } else resolve(get(next, o, path));
         return;
       }
@@ -122,7 +125,11 @@ function get(url: string, o: GetOptions, chain: string[] = []): Promise<Buffer> 
         received += c.length;
         o.onProgress?.(received, total);
       });
-      const cut = () => new DownloadError('interrupted', `the download of ${url} was interrupted (${received} of ${total ?? '?'} bytes)`);
+      const cut = () =>
+        new DownloadError(
+          'interrupted',
+          `the download of ${url} was interrupted (${received} of ${total ?? '?'} bytes)`,
+        );
       res.on('aborted', () => fail(cut()));
       res.on('error', () => fail(cut()));
       res.on('end', () => {
@@ -133,9 +140,16 @@ function get(url: string, o: GetOptions, chain: string[] = []): Promise<Buffer> 
       });
     }
     req.on('timeout', () =>
-      fail(new DownloadError('network', `no data from ${url} for ${seconds(o.idleMs)} (${received} of ${total ?? '?'} bytes received)`)),
+      fail(
+        new DownloadError(
+          'network',
+          `no data from ${url} for ${seconds(o.idleMs)} (${received} of ${total ?? '?'} bytes received)`,
+        ),
+      ),
     );
-    req.on('error', (e) => fail(e instanceof DownloadError ? e : new DownloadError('network', `${e.message} (${url})`)));
+    req.on('error', (e) =>
+      fail(e instanceof DownloadError ? e : new DownloadError('network', `${e.message} (${url})`)),
+    );
   });
 }
 
@@ -143,7 +157,11 @@ function get(url: string, o: GetOptions, chain: string[] = []): Promise<Buffer> 
  * A progress callback that prints at most every `everyMs` (default 5 s), e.g.
  * `descargando x.zip: 3.2 de 13.6 MB (24 %)`.
  */
-export function progressPrinter(label: string, print: (line: string) => void = console.log, everyMs = 5000): (received: number, total: number | undefined) => void {
+export function progressPrinter(
+  label: string,
+  print: (line: string) => void = console.log,
+  everyMs = 5000,
+): (received: number, total: number | undefined) => void {
   const start = Date.now();
   let last = start;
   return (received, total) => {
@@ -223,7 +241,10 @@ export async function downloadToCache(req: DownloadRequest): Promise<string> {
       try {
         body = extractFromZip(body, path.basename(req.target));
       } catch (err) {
-        throw new DownloadError('zip', `the file downloaded from ${req.url} is not a usable zip: ${(err as Error).message}`);
+        throw new DownloadError(
+          'zip',
+          `the file downloaded from ${req.url} is not a usable zip: ${(err as Error).message}`,
+        );
       }
     }
     const bad = checksumMismatch(body, req.expected);

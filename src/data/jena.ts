@@ -3,8 +3,20 @@ import { DatasetUnavailableError, LoadedDataset, loadDataset, type LoadDatasetOp
 
 /** The 14 numeric columns of the Jena climate file, in the file's order. */
 export const JENA_COLUMNS = [
-  'p (mbar)', 'T (degC)', 'Tpot (K)', 'Tdew (degC)', 'rh (%)', 'VPmax (mbar)', 'VPact (mbar)',
-  'VPdef (mbar)', 'sh (g/kg)', 'H2OC (mmol/mol)', 'rho (g/m**3)', 'wv (m/s)', 'max. wv (m/s)', 'wd (deg)',
+  'p (mbar)',
+  'T (degC)',
+  'Tpot (K)',
+  'Tdew (degC)',
+  'rh (%)',
+  'VPmax (mbar)',
+  'VPact (mbar)',
+  'VPdef (mbar)',
+  'sh (g/kg)',
+  'H2OC (mmol/mol)',
+  'rho (g/m**3)',
+  'wv (m/s)',
+  'max. wv (m/s)',
+  'wd (deg)',
 ] as const;
 
 function gaussian(rand: () => number): () => number {
@@ -31,7 +43,8 @@ export interface JenaLikeOptions {
  */
 export function generateJenaLike(options: JenaLikeOptions = {}): LoadedDataset {
   const rows = options.rows ?? 420451;
-  if (!Number.isInteger(rows) || rows <= 0) throw new Error(`rows: ${rows} is not a positive integer; use e.g. 420451.`);
+  if (!Number.isInteger(rows) || rows <= 0)
+    throw new Error(`rows: ${rows} is not a positive integer; use e.g. 420451.`);
   const start = (options.start ?? new Date(Date.UTC(2009, 0, 1, 0, 10))).getTime();
   const rand = seededRandom(options.seed ?? 42);
   const randn = gaussian(rand);
@@ -57,7 +70,7 @@ export function generateJenaLike(options: JenaLikeOptions = {}): LoadedDataset {
     dir = (dir + 8 * randn() + 360) % 360;
     const daily = -Math.cos((2 * Math.PI * (hour - 3)) / 24); // coldest ~03:00, warmest ~15:00
     const T = 9.5 + 9.5 * season + (3 + 2.5 * (season + 1)) * daily + weather + 0.15 * randn();
-    const p = 989 + 8 * press / 3 + 0.1 * randn();
+    const p = 989 + (8 * press) / 3 + 0.1 * randn();
     const rh = Math.min(100, Math.max(15, 76 - 12 * daily - 6 * season + humid * 2));
     const vpMax = 6.1078 * Math.exp((17.27 * T) / (T + 237.3));
     const vpAct = (rh / 100) * vpMax;
@@ -79,7 +92,15 @@ export function generateJenaLike(options: JenaLikeOptions = {}): LoadedDataset {
     cols['max. wv (m/s)'][i] = round(wind * (1.5 + 0.3 * rand()), 2);
     cols['wd (deg)'][i] = round(dir, 1);
   }
-  return new LoadedDataset('jena', dates, cols, 'generated', undefined, [`datos generados (sustituto del fichero de Jena), semilla ${options.seed ?? 42}`], 'Date Time');
+  return new LoadedDataset(
+    'jena',
+    dates,
+    cols,
+    'generated',
+    undefined,
+    [`datos generados (sustituto del fichero de Jena), semilla ${options.seed ?? 42}`],
+    'Date Time',
+  );
 }
 
 /** Banner printed when the stand-in is used instead of the real file. */

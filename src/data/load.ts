@@ -47,7 +47,9 @@ export class LoadedDataset {
     if (!this.frameCache) {
       // required here, not imported at the top: danfojs takes seconds to load and most notebooks never build a frame
       const dfd = require('danfojs-node') as typeof import('danfojs-node');
-      const data: Record<string, unknown[]> = { [this.dateColumn]: this.dates.map((d) => d.toISOString().slice(0, 19).replace('T', ' ')) };
+      const data: Record<string, unknown[]> = {
+        [this.dateColumn]: this.dates.map((d) => d.toISOString().slice(0, 19).replace('T', ' ')),
+      };
       for (const [k, v] of Object.entries(this.columns)) data[k] = Array.from(v);
       this.frameCache = new dfd.DataFrame(data);
     }
@@ -57,7 +59,10 @@ export class LoadedDataset {
   /** One numeric column; the error lists the available ones. */
   column(name: string): Float64Array {
     const c = this.columns[name];
-    if (!c) throw new Error(`Unknown column "${name}" in ${this.name}: available columns are ${this.columnNames.join(', ')}.`);
+    if (!c)
+      throw new Error(
+        `Unknown column "${name}" in ${this.name}: available columns are ${this.columnNames.join(', ')}.`,
+      );
     return c;
   }
 
@@ -71,18 +76,31 @@ export class LoadedDataset {
       if (t >= lo && t <= hi) idx.push(i);
     });
     if (idx.length === 0) {
-      throw new Error(`No rows of ${this.name} between ${String(from ?? 'start')} and ${String(to ?? 'end')} (the data cover ${this.dates[0]?.toISOString().slice(0, 10)} … ${this.dates[this.rows - 1]?.toISOString().slice(0, 10)}).`);
+      throw new Error(
+        `No rows of ${this.name} between ${String(from ?? 'start')} and ${String(to ?? 'end')} (the data cover ${this.dates[0]?.toISOString().slice(0, 10)} … ${this.dates[this.rows - 1]?.toISOString().slice(0, 10)}).`,
+      );
     }
     const cols: Record<string, Float64Array> = {};
     for (const [k, v] of Object.entries(this.columns)) cols[k] = Float64Array.from(idx, (i) => v[i]);
-    const part = new LoadedDataset(this.name, idx.map((i) => this.dates[i]), cols, this.source, this.file, this.notes, this.dateColumn);
+    const part = new LoadedDataset(
+      this.name,
+      idx.map((i) => this.dates[i]),
+      cols,
+      this.source,
+      this.file,
+      this.notes,
+      this.dateColumn,
+    );
     part.warnings = this.warnings;
     return part;
   }
 }
 
 function toTime(v: string | Date, arg: string): number {
-  const t = v instanceof Date ? v.getTime() : Date.parse(`${v}T00:00:00Z`.replace(/T00:00:00Z$/, v.includes('T') ? '' : 'T00:00:00Z'));
+  const t =
+    v instanceof Date
+      ? v.getTime()
+      : Date.parse(`${v}T00:00:00Z`.replace(/T00:00:00Z$/, v.includes('T') ? '' : 'T00:00:00Z'));
   if (!Number.isFinite(t)) throw new Error(`${arg}: "${String(v)}" is not a date; use yyyy-mm-dd.`);
   return t;
 }
@@ -145,10 +163,14 @@ const resolvedNote = (given: string) => {
 function namedFolder(dir: string, label: string, info: DatasetInfo): string {
   const st = statOf(dir);
   if (!st) {
-    throw new Error(`${label} is "${dir}"${resolvedNote(dir)}, but there is no such folder. Point ${label} at the folder that holds ${info.file}.`);
+    throw new Error(
+      `${label} is "${dir}"${resolvedNote(dir)}, but there is no such folder. Point ${label} at the folder that holds ${info.file}.`,
+    );
   }
   if (!st.isDirectory()) {
-    throw new Error(`${label} is "${dir}", which is a file, not a folder. Point ${label} at the folder that holds ${info.file}${path.basename(dir) === info.file ? ` (here ${path.dirname(dir)}), or pass { path: "${dir}" }` : ''}.`);
+    throw new Error(
+      `${label} is "${dir}", which is a file, not a folder. Point ${label} at the folder that holds ${info.file}${path.basename(dir) === info.file ? ` (here ${path.dirname(dir)}), or pass { path: "${dir}" }` : ''}.`,
+    );
   }
   return path.resolve(dir);
 }
@@ -173,12 +195,17 @@ interface Search {
 function searchDataset(info: DatasetInfo, options: LoadDatasetOptions): Search {
   if (options.path) {
     const st = statOf(options.path);
-    if (!st) throw new Error(`path: "${options.path}" does not exist${resolvedNote(options.path)}; give the path of your copy of ${info.file}.`);
+    if (!st)
+      throw new Error(
+        `path: "${options.path}" does not exist${resolvedNote(options.path)}; give the path of your copy of ${info.file}.`,
+      );
     if (st.isDirectory()) {
       const inside = path.join(options.path, info.file);
       throw new Error(
         `path: "${options.path}" is a folder, not a file; ` +
-          (statOf(inside)?.isFile() ? `it holds ${info.file}: pass { dataDir: "${options.path}" } or { path: "${inside}" }.` : `give the path of your copy of ${info.file} (${csvFilesIn(options.path)}).`),
+          (statOf(inside)?.isFile()
+            ? `it holds ${info.file}: pass { dataDir: "${options.path}" } or { path: "${inside}" }.`
+            : `give the path of your copy of ${info.file} (${csvFilesIn(options.path)}).`),
       );
     }
     return { found: { file: path.resolve(options.path), source: 'path' }, looked: [] };
@@ -192,15 +219,22 @@ function searchDataset(info: DatasetInfo, options: LoadDatasetOptions): Search {
     if (!dir) continue;
     const file = path.join(namedFolder(dir, label, info), info.file);
     const st = statOf(file);
-    if (st?.isDirectory()) throw new Error(`${file} is a folder, not the data file; remove it or put the file ${info.file} in ${path.dirname(file)}.`);
+    if (st?.isDirectory())
+      throw new Error(
+        `${file} is a folder, not the data file; remove it or put the file ${info.file} in ${path.dirname(file)}.`,
+      );
     if (st) return { found: { file, source }, looked };
     looked.push(`${label} ${path.resolve(dir)}`);
   }
   const cache = cacheDir();
   const st = statOf(cache);
   if (st && !st.isDirectory()) {
-    const by = process.env.RNN_CACHE_DIR ? `RNN_CACHE_DIR is "${process.env.RNN_CACHE_DIR}", which` : `The cache folder ${cache}`;
-    throw new Error(`${by} is a file, not a folder, so nothing can be cached there. Point RNN_CACHE_DIR at a folder (or unset it to use the project's data/ folder).`);
+    const by = process.env.RNN_CACHE_DIR
+      ? `RNN_CACHE_DIR is "${process.env.RNN_CACHE_DIR}", which`
+      : `The cache folder ${cache}`;
+    throw new Error(
+      `${by} is a file, not a folder, so nothing can be cached there. Point RNN_CACHE_DIR at a folder (or unset it to use the project's data/ folder).`,
+    );
   }
   const file = path.join(cache, info.file);
   if (statOf(file)?.isFile()) return { found: { file, source: 'cache' }, looked };
@@ -209,7 +243,10 @@ function searchDataset(info: DatasetInfo, options: LoadDatasetOptions): Search {
 }
 
 /** Where `loadDataset` looks, in order: options.path, options.dataDir, RNN_DATA_DIR, the cache. */
-export function locateDataset(info: DatasetInfo, options: LoadDatasetOptions = {}): { file: string; source: DataSource } | undefined {
+export function locateDataset(
+  info: DatasetInfo,
+  options: LoadDatasetOptions = {},
+): { file: string; source: DataSource } | undefined {
   return searchDataset(info, options).found;
 }
 
@@ -227,8 +264,14 @@ function decodeText(buf: Buffer): string {
 /** Reads a file the user named, turning "is a folder" and similar into messages. */
 function readUserFile(file: string, what: string): Buffer {
   const st = statOf(file);
-  if (!st) throw new Error(`${what}: "${file}" does not exist${resolvedNote(file)}; check the path (relative paths start at the notebook's folder).`);
-  if (st.isDirectory()) throw new Error(`${what}: "${file}" is a folder, not a file; give the path of the CSV file inside it (${csvFilesIn(file)}).`);
+  if (!st)
+    throw new Error(
+      `${what}: "${file}" does not exist${resolvedNote(file)}; check the path (relative paths start at the notebook's folder).`,
+    );
+  if (st.isDirectory())
+    throw new Error(
+      `${what}: "${file}" is a folder, not a file; give the path of the CSV file inside it (${csvFilesIn(file)}).`,
+    );
   return fs.readFileSync(file);
 }
 
@@ -247,7 +290,10 @@ function printWarnings(name: string, warnings: string[], quiet: boolean | undefi
  * registered file is used and said so (printed); one in a data folder that is smaller and
  * covers no more than the registered dates is taken for a truncated copy: an error.
  */
-export async function loadDataset(name: DatasetName | string, options: LoadDatasetOptions = {}): Promise<LoadedDataset> {
+export async function loadDataset(
+  name: DatasetName | string,
+  options: LoadDatasetOptions = {},
+): Promise<LoadedDataset> {
   const info = datasetInfo(name);
   const search = searchDataset(info, options);
   let found = search.found;
@@ -274,7 +320,10 @@ export async function loadDataset(name: DatasetName | string, options: LoadDatas
       const msg = (err as Error).message;
       const kind = err instanceof DownloadError ? err.kind : 'network';
       if (kind === 'checksum') throw new DatasetUnavailableError(msg);
-      if (kind === 'cache') throw new Error(`Could not save ${info.file} in the cache: ${msg}. Point RNN_CACHE_DIR at a folder you can write to, or put the file in a folder named by RNN_DATA_DIR.`);
+      if (kind === 'cache')
+        throw new Error(
+          `Could not save ${info.file} in the cache: ${msg}. Point RNN_CACHE_DIR at a folder you can write to, or put the file in a folder named by RNN_DATA_DIR.`,
+        );
       const advice: Record<string, string> = {
         http: `The address may have changed: pass { url } with a mirror, or download the file by hand into a folder named by RNN_DATA_DIR (see data/README.md).`,
         redirect: `The server keeps redirecting: pass { url } with the final address, or download the file by hand into a folder named by RNN_DATA_DIR.`,
@@ -304,7 +353,9 @@ export async function loadDataset(name: DatasetName | string, options: LoadDatas
     });
   } catch (err) {
     if (!bad) throw err;
-    throw new Error(`${(err as Error).message}\n(${found.file} is not the registered copy of ${info.file}: ${bad}. If it is a damaged or truncated copy, replace it with the file from ${info.url}.)`);
+    throw new Error(
+      `${(err as Error).message}\n(${found.file} is not the registered copy of ${info.file}: ${bad}. If it is a damaged or truncated copy, replace it with the file from ${info.url}.)`,
+    );
   }
   const warnings: string[] = [];
   if (bad) {
@@ -321,7 +372,9 @@ export async function loadDataset(name: DatasetName | string, options: LoadDatas
       );
     }
     // A user's own (e.g. fuller) export of the same series: accepted, and said so.
-    warnings.push(`el fichero ${found.file} no es la copia registrada (${bad}); se usa tal cual: ${loaded.rows} filas, ${day(first)} … ${day(last)} (la registrada: ${registered})`);
+    warnings.push(
+      `el fichero ${found.file} no es la copia registrada (${bad}); se usa tal cual: ${loaded.rows} filas, ${day(first)} … ${day(last)} (la registrada: ${registered})`,
+    );
   }
   loaded.notes.unshift(...warnings);
   loaded.warnings = [...warnings, ...loaded.warnings];

@@ -39,17 +39,32 @@ export function lorenzSeries(n: number, options: LorenzOptions = {}): Float64Arr
   let z = z0;
   const out = new Float64Array(n);
   for (let i = 0; i < n + transient; i++) {
-    const k1x = sigma * (y - x), k1y = x * (rho - z) - y, k1z = x * y - beta * z;
-    let ax = x + (dt / 2) * k1x, ay = y + (dt / 2) * k1y, az = z + (dt / 2) * k1z;
-    const k2x = sigma * (ay - ax), k2y = ax * (rho - az) - ay, k2z = ax * ay - beta * az;
-    ax = x + (dt / 2) * k2x; ay = y + (dt / 2) * k2y; az = z + (dt / 2) * k2z;
-    const k3x = sigma * (ay - ax), k3y = ax * (rho - az) - ay, k3z = ax * ay - beta * az;
-    ax = x + dt * k3x; ay = y + dt * k3y; az = z + dt * k3z;
-    const k4x = sigma * (ay - ax), k4y = ax * (rho - az) - ay, k4z = ax * ay - beta * az;
+    const k1x = sigma * (y - x),
+      k1y = x * (rho - z) - y,
+      k1z = x * y - beta * z;
+    let ax = x + (dt / 2) * k1x,
+      ay = y + (dt / 2) * k1y,
+      az = z + (dt / 2) * k1z;
+    const k2x = sigma * (ay - ax),
+      k2y = ax * (rho - az) - ay,
+      k2z = ax * ay - beta * az;
+    ax = x + (dt / 2) * k2x;
+    ay = y + (dt / 2) * k2y;
+    az = z + (dt / 2) * k2z;
+    const k3x = sigma * (ay - ax),
+      k3y = ax * (rho - az) - ay,
+      k3z = ax * ay - beta * az;
+    ax = x + dt * k3x;
+    ay = y + dt * k3y;
+    az = z + dt * k3z;
+    const k4x = sigma * (ay - ax),
+      k4y = ax * (rho - az) - ay,
+      k4z = ax * ay - beta * az;
     x += (dt / 6) * (k1x + 2 * k2x + 2 * k3x + k4x);
     y += (dt / 6) * (k1y + 2 * k2y + 2 * k3y + k4y);
     z += (dt / 6) * (k1z + 2 * k2z + 2 * k3z + k4z);
-    if (!Number.isFinite(x)) throw new Error(`lorenzSeries: the integration diverged at step ${i}; use a smaller dt (got ${dt}).`);
+    if (!Number.isFinite(x))
+      throw new Error(`lorenzSeries: the integration diverged at step ${i}; use a smaller dt (got ${dt}).`);
     if (i >= transient) out[i - transient] = noise > 0 ? x + noise * (rand() * 2 - 1) : x;
   }
   return out;

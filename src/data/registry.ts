@@ -94,7 +94,9 @@ export const DATASETS: Record<DatasetName, DatasetInfo> = {
 export function datasetInfo(name: string): DatasetInfo {
   const info = (DATASETS as Record<string, DatasetInfo>)[name];
   if (!info) {
-    throw new Error(`Unknown dataset "${name}": use one of ${Object.keys(DATASETS).join(', ')} (or loadCsv(path) for your own file).`);
+    throw new Error(
+      `Unknown dataset "${name}": use one of ${Object.keys(DATASETS).join(', ')} (or loadCsv(path) for your own file).`,
+    );
   }
   return info;
 }

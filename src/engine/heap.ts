@@ -37,8 +37,15 @@ export interface Kernels {
    * Vᵀ·D, the gradient of a weight matrix over a sequence.
    */
   mtacc(
-    gM: number, gStride: number, V: number, vStride: number, rows: number,
-    D: number, dStride: number, n: number, T: number,
+    gM: number,
+    gStride: number,
+    V: number,
+    vStride: number,
+    rows: number,
+    D: number,
+    dStride: number,
+    n: number,
+    T: number,
   ): void;
   /**
    * s_k = Σ_{j<n} M[k·stride + j] · d[j] for k < rows (the even and the odd j summed apart);
@@ -98,13 +105,15 @@ export interface WasmMemory {
 }
 
 // The WebAssembly global of Node (its types live in lib.dom, which this project does not load).
-const WA = (globalThis as unknown as {
-  WebAssembly: {
-    Module: new (bytes: Uint8Array) => object;
-    Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-    Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-  };
-}).WebAssembly;
+const WA = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Module: new (bytes: Uint8Array) => object;
+      Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+      Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+    };
+  }
+).WebAssembly;
 
 const PAGE = 65536;
 const MAX_PAGES = 16384; // 1 GiB: far above any network the engine is meant for
@@ -254,7 +263,9 @@ export class Heap {
   private all: Float64Array;
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private readonly live = new WeakMap<object, { start: number; size: number }>();
-  private readonly released = new FinalizationRegistry<{ start: number; size: number }>((r) => this.release(r.start, r.size));
+  private readonly released = new FinalizationRegistry<{ start: number; size: number }>((r) =>
+    this.release(r.start, r.size),
+  );
 
   constructor(useWasm = true) {
     this.memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
@@ -262,7 +273,9 @@ export class Heap {
     this.buffers.add(this.memory.buffer);
     const mod = useWasm ? kernelModule() : null;
     this.simd = mod !== null;
-    this.kernels = mod ? (new WA.Instance(mod, { env: { memory: this.memory } }).exports as unknown as Kernels) : javascriptKernels(() => this.all);
+    this.kernels = mod
+      ? (new WA.Instance(mod, { env: { memory: this.memory } }).exports as unknown as Kernels)
+      : javascriptKernels(() => this.all);
   }
 
   /** True when `a` is a view of this memory (its kernels can address it). */
@@ -283,7 +296,10 @@ export class Heap {
     let used = 0;
     return (n: number) => {
       const b = slot(n);
-      if (used + b > size) throw new Error(`engine memory: a network asked for more than its measured arena (${size} bytes); this is a bug in the engine.`);
+      if (used + b > size)
+        throw new Error(
+          `engine memory: a network asked for more than its measured arena (${size} bytes); this is a bug in the engine.`,
+        );
       const view = new Float64Array(this.memory.buffer, start + used, n);
       view.fill(0);
       used += b;
@@ -323,7 +339,9 @@ export class Heap {
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
       if (have / PAGE + pages > MAX_PAGES) {
-        throw new Error(`engine memory: networks in use need more than ${MAX_PAGES / 16} MiB; train fewer or smaller networks at once, or use engine: "tfjs".`);
+        throw new Error(
+          `engine memory: networks in use need more than ${MAX_PAGES / 16} MiB; train fewer or smaller networks at once, or use engine: "tfjs".`,
+        );
       }
       this.memory.grow(pages);
       this.all = new Float64Array(this.memory.buffer);

@@ -29,7 +29,14 @@ export class JordanLayer implements FusedLayer {
   private readonly act: Activation;
   private readonly outAct: Activation;
 
-  constructor(readonly inSize: number, private readonly units: number[], outputs: number, private readonly returnSequences: boolean, act: ActivationName, outAct: ActivationName) {
+  constructor(
+    readonly inSize: number,
+    private readonly units: number[],
+    outputs: number,
+    private readonly returnSequences: boolean,
+    act: ActivationName,
+    outAct: ActivationName,
+  ) {
     this.act = ACTIVATIONS[act];
     this.outAct = ACTIVATIONS[outAct];
     this.outSize = outputs;

@@ -170,7 +170,10 @@ export class DenseLayer implements FusedLayer {
 export class FlattenLayer implements FusedLayer {
   readonly params: Param[] = [];
   readonly outSize: number;
-  constructor(readonly inSize: number, steps: number) {
+  constructor(
+    readonly inSize: number,
+    steps: number,
+  ) {
     this.outSize = inSize * steps;
   }
   outSteps(): number {
@@ -465,8 +468,14 @@ export class LSTMLayer extends RecurrentBase {
     if (this.fused) {
       const dhs = this.dhs.at(t * U);
       this.K.lstmBack(
-        this.zs.at(row), this.cs.at(prev), this.acs.at(next), dhs,
-        this.dhPrev.address, this.dc.address, this.dzs.at(row), U,
+        this.zs.at(row),
+        this.cs.at(prev),
+        this.acs.at(next),
+        dhs,
+        this.dhPrev.address,
+        this.dc.address,
+        this.dzs.at(row),
+        U,
       );
       this.products.matrixTimesColumn(this.dhPrev.address, this.dzs.at(row), this.recurrent);
       return;

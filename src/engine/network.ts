@@ -5,14 +5,39 @@
  */
 import type { ActivationName } from '../core/activations';
 import type { ErrorSums, FlatBatch, LossName } from '../core/types';
-import { DenseLayer, ElmanLayer, FlattenLayer, type FusedLayer, GRULayer, JS_MEMORY, type LayerMemory, LSTMLayer, type Param } from './layers';
+import {
+  DenseLayer,
+  ElmanLayer,
+  FlattenLayer,
+  type FusedLayer,
+  GRULayer,
+  JS_MEMORY,
+  type LayerMemory,
+  LSTMLayer,
+  type Param,
+} from './layers';
 import { engineHeap, type Heap, measure } from './heap';
 import { JordanLayer } from './jordan';
 
 /** A fused layer described as plain data. */
 export type LayerSpec =
-  | { type: 'elman' | 'lstm' | 'gru'; inSize: number; units: number; returnSequences: boolean; act: ActivationName; rec: ActivationName }
-  | { type: 'jordan'; inSize: number; units: number[]; outputs: number; returnSequences: boolean; act: ActivationName; outAct: ActivationName }
+  | {
+      type: 'elman' | 'lstm' | 'gru';
+      inSize: number;
+      units: number;
+      returnSequences: boolean;
+      act: ActivationName;
+      rec: ActivationName;
+    }
+  | {
+      type: 'jordan';
+      inSize: number;
+      units: number[];
+      outputs: number;
+      returnSequences: boolean;
+      act: ActivationName;
+      outAct: ActivationName;
+    }
   | { type: 'dense'; inSize: number; units: number; act: ActivationName }
   | { type: 'flatten'; inSize: number; steps: number };
 
@@ -77,8 +102,15 @@ export class Network {
     const heap = engineHeap();
     const counter = measure();
     const counting: LayerMemory = { alloc: counter.alloc, kernels: heap.kernels, owns: () => false };
-    reserveAll(spec.layers.map((s) => layerFromSpec(s, counting)), spec.steps);
-    const mem: LayerMemory = { alloc: heap.arena(counter.bytes(), this), kernels: heap.kernels, owns: (a) => heap.owns(a) };
+    reserveAll(
+      spec.layers.map((s) => layerFromSpec(s, counting)),
+      spec.steps,
+    );
+    const mem: LayerMemory = {
+      alloc: heap.arena(counter.bytes(), this),
+      kernels: heap.kernels,
+      owns: (a) => heap.owns(a),
+    };
     this.heap = heap;
     this.layers = spec.layers.map((s) => layerFromSpec(s, mem));
     // nothing needs the gradient w.r.t. the network's input (nor through a leading Flatten)
@@ -166,7 +198,8 @@ export class Network {
       for (let i = 0; i < p.value.length; i++) squares += p.value[i] * p.value[i];
     }
     if (gradients) {
-      for (const p of this.params) if (p.isKernel) for (let i = 0; i < p.value.length; i++) p.grad[i] += 2 * l2 * p.value[i];
+      for (const p of this.params)
+        if (p.isKernel) for (let i = 0; i < p.value.length; i++) p.grad[i] += 2 * l2 * p.value[i];
     }
     return l2 * squares;
   }
@@ -212,4 +245,3 @@ export class Network {
     return out;
   }
 }
-

@@ -15,7 +15,12 @@ export interface OptimizerSettings {
 }
 
 /** tfjs default learning rates (tf.train.*). */
-export const DEFAULT_LEARNING_RATES: Record<OptimizerName, number> = { adam: 0.001, adadelta: 0.001, sgd: 0.01, rmsprop: 0.001 };
+export const DEFAULT_LEARNING_RATES: Record<OptimizerName, number> = {
+  adam: 0.001,
+  adadelta: 0.001,
+  sgd: 0.01,
+  rmsprop: 0.001,
+};
 
 const EPS = 1e-7;
 
@@ -24,7 +29,10 @@ export class FusedOptimizer {
   private s2: Float64Array[];
   private accBeta1 = 0.9;
   private accBeta2 = 0.999;
-  constructor(private readonly params: Param[], readonly settings: OptimizerSettings) {
+  constructor(
+    private readonly params: Param[],
+    readonly settings: OptimizerSettings,
+  ) {
     this.s1 = params.map((p) => new Float64Array(p.value.length));
     this.s2 = params.map((p) => new Float64Array(p.value.length));
   }

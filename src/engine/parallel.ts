@@ -53,7 +53,10 @@ export class BatchSplitter {
   private readonly spare: Array<BatchBuffers | undefined> = [];
   private ready: Promise<void>;
 
-  constructor(private readonly core: Network, extraThreads: number) {
+  constructor(
+    private readonly core: Network,
+    extraThreads: number,
+  ) {
     // Compiled: dist/engine/worker.js next to this file; from the TypeScript sources (tests),
     // the compiled copy in dist/.
     const local = path.join(__dirname, 'worker.js');
@@ -107,7 +110,15 @@ export class BatchSplitter {
       const to = Math.min(n, from + per);
       if (to <= from) break;
       counts.push(to - from);
-      pending.push(this.ask(k, { params, ...this.part(k, x.subarray(from * xs, to * xs), y.subarray(from * ys, to * ys)), n: to - from, loss, gradients }));
+      pending.push(
+        this.ask(k, {
+          params,
+          ...this.part(k, x.subarray(from * xs, to * xs), y.subarray(from * ys, to * ys)),
+          n: to - from,
+          loss,
+          gradients,
+        }),
+      );
     }
     const own = Math.min(n, per);
     const localSums = { mse: 0, mae: 0 };
@@ -139,7 +150,8 @@ export class BatchSplitter {
   private part(k: number, x: Float64Array, y: Float64Array): BatchBuffers {
     let b = this.spare[k];
     this.spare[k] = undefined; // the worker's until it replies
-    if (!b || b.x.length < x.length || b.y.length < y.length) b = { x: new Float64Array(x.length), y: new Float64Array(y.length) };
+    if (!b || b.x.length < x.length || b.y.length < y.length)
+      b = { x: new Float64Array(x.length), y: new Float64Array(y.length) };
     b.x.set(x);
     b.y.set(y);
     return { x: b.x.subarray(0, x.length), y: b.y.subarray(0, y.length) };

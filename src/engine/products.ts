@@ -87,8 +87,15 @@ export class Products {
    */
   addWeightGradient({ into, inputs, deltas, steps }: WeightGradient): void {
     this.kernels.mtacc(
-      into.address, into.stride, inputs.address, inputs.stride, into.rows,
-      deltas.address, deltas.stride, into.cols, steps,
+      into.address,
+      into.stride,
+      inputs.address,
+      inputs.stride,
+      into.rows,
+      deltas.address,
+      deltas.stride,
+      into.cols,
+      steps,
     );
   }
 }

@@ -3,12 +3,16 @@ import type { WindowBatches } from '../core/types';
 
 function pair(name: string, predicted: ArrayLike<number>, actual: ArrayLike<number>): void {
   if (predicted.length !== actual.length) {
-    throw new Error(`${name}: predicted has ${predicted.length} values but actual has ${actual.length}; pass aligned arrays of the same length.`);
+    throw new Error(
+      `${name}: predicted has ${predicted.length} values but actual has ${actual.length}; pass aligned arrays of the same length.`,
+    );
   }
   if (predicted.length === 0) throw new Error(`${name}: no values; pass at least one prediction.`);
   for (let i = 0; i < actual.length; i++) {
     if (!Number.isFinite(predicted[i]) || !Number.isFinite(actual[i])) {
-      throw new Error(`${name}: value at index ${i} is not finite (predicted ${predicted[i]}, actual ${actual[i]}); remove NaN/Inf first.`);
+      throw new Error(
+        `${name}: value at index ${i} is not finite (predicted ${predicted[i]}, actual ${actual[i]}); remove NaN/Inf first.`,
+      );
     }
   }
 }
@@ -69,7 +73,11 @@ export function hitRate(predicted: ArrayLike<number>, actual: ArrayLike<number>,
 export const DEFAULT_MARGINS = [0.02, 0.025, 0.03, 0.035, 0.04, 0.045, 0.05];
 
 /** Hit rate for each margin (documento 000: 2 % … 5 %). */
-export function hitRateCurve(predicted: ArrayLike<number>, actual: ArrayLike<number>, margins: number[] = DEFAULT_MARGINS): { margins: number[]; rates: number[] } {
+export function hitRateCurve(
+  predicted: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  margins: number[] = DEFAULT_MARGINS,
+): { margins: number[]; rates: number[] } {
   for (const m of margins) checkMargin(m);
   return { margins: [...margins], rates: margins.map((m) => hitRate(predicted, actual, m)) };
 }
@@ -78,7 +86,10 @@ export function hitRateCurve(predicted: ArrayLike<number>, actual: ArrayLike<num
  * One-step persistence ("naive") forecast of a daily series: the prediction for day t is
  * the value of day t−1. Returns predictions and actual values for t ≥ max(from, 1).
  */
-export function persistenceForecast(series: ArrayLike<number>, from = 1): { predicted: Float64Array; actual: Float64Array } {
+export function persistenceForecast(
+  series: ArrayLike<number>,
+  from = 1,
+): { predicted: Float64Array; actual: Float64Array } {
   checkNumber('from', from, 'give the index of the first day to forecast');
   if (!Number.isInteger(from) || from < 0) {
     const what = 'the first day to forecast; forecasts start at 1 at the earliest';
@@ -105,7 +116,10 @@ export function persistenceForecast(series: ArrayLike<number>, from = 1): { pred
  * temperature column inside x, `mean`/`std` undo the standardisation of that column
  * (targets are in original units, as in the book). Returns the MAE in original units.
  */
-export function lastValueBaselineMae(data: WindowBatches, options: { feature: number; mean?: number; std?: number }): number {
+export function lastValueBaselineMae(
+  data: WindowBatches,
+  options: { feature: number; mean?: number; std?: number },
+): number {
   const name = 'lastValueBaselineMae';
   checkOptionKeys(name, options, ['feature', 'mean', 'std']);
   const has = `the windows have ${data.features} feature(s)`;
@@ -151,5 +165,12 @@ export interface ForecastMetrics {
 /** MSE, RMSE, MAE and hit rates of a forecast (see `hitRateCurve`). */
 export function forecastMetrics(predicted: ArrayLike<number>, actual: ArrayLike<number>): ForecastMetrics {
   const curve = hitRateCurve(predicted, actual);
-  return { mse: mse(predicted, actual), rmse: rmse(predicted, actual), mae: mae(predicted, actual), hit2: hitRate(predicted, actual, 0.02), hit5: hitRate(predicted, actual, 0.05), curve };
+  return {
+    mse: mse(predicted, actual),
+    rmse: rmse(predicted, actual),
+    mae: mae(predicted, actual),
+    hit2: hitRate(predicted, actual, 0.02),
+    hit5: hitRate(predicted, actual, 0.05),
+    curve,
+  };
 }

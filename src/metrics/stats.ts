@@ -34,7 +34,16 @@ export function describeSeries(values: ArrayLike<number>): Description {
   const mean = v.reduce((a, b) => a + b, 0) / n;
   const std = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
   const sorted = [...v].sort((a, b) => a - b);
-  return { count: n, mean, std, min: sorted[0], '25%': quantileSorted(sorted, 0.25), '50%': quantileSorted(sorted, 0.5), '75%': quantileSorted(sorted, 0.75), max: sorted[n - 1] };
+  return {
+    count: n,
+    mean,
+    std,
+    min: sorted[0],
+    '25%': quantileSorted(sorted, 0.25),
+    '50%': quantileSorted(sorted, 0.5),
+    '75%': quantileSorted(sorted, 0.75),
+    max: sorted[n - 1],
+  };
 }
 
 /** `describeSeries` for several columns. */
@@ -59,7 +68,9 @@ function checkSeries(name: string, x: ArrayLike<number>, nlags: number): void {
   checkNumber('nlags', nlags, 'give the number of lags, e.g. 30');
   if (!Number.isInteger(nlags) || nlags <= 0) throw new Error(`nlags: ${nlags} must be a positive integer, e.g. 30.`);
   if (x.length <= nlags) throw new Error(`${name}: ${x.length} values are too few for ${nlags} lags; use fewer lags.`);
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new Error(`${name}: value at index ${i} is ${x[i]}; fill or drop missing values first.`);
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isFinite(x[i]))
+      throw new Error(`${name}: value at index ${i} is ${x[i]}; fill or drop missing values first.`);
   let constant = true;
   for (let i = 1; i < x.length && constant; i++) constant = x[i] === x[0];
   if (constant) {
@@ -131,7 +142,8 @@ export function pacf(x: ArrayLike<number>, nlags: number, method: 'ywadjusted' |
         `the series has ${x.length}: use nlags ≤ ${Math.floor(x.length / 2) - 1}.`,
     );
   }
-  if (method !== 'ywadjusted' && method !== 'ywm') throw new Error(`method: "${method}" is not supported; use "ywadjusted" or "ywm".`);
+  if (method !== 'ywadjusted' && method !== 'ywm')
+    throw new Error(`method: "${method}" is not supported; use "ywadjusted" or "ywm".`);
   const r = autocovariance(x, nlags, method === 'ywadjusted');
   const values = new Float64Array(nlags + 1);
   values[0] = 1;

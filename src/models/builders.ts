@@ -59,11 +59,13 @@ function checkActivation(kind: ModelKind, name: string, value: unknown): void {
 
 function checkOptions(kind: ModelKind, o: ModelOptions): void {
   const pos = (name: string, v: unknown) => {
-    if (!Number.isInteger(v) || (v as number) <= 0) throw new Error(`build ${kind}: ${name} = ${String(v)} must be a positive integer.`);
+    if (!Number.isInteger(v) || (v as number) <= 0)
+      throw new Error(`build ${kind}: ${name} = ${String(v)} must be a positive integer.`);
   };
   pos('steps', o.steps);
   pos('features', o.features);
-  if (!Array.isArray(o.units) || o.units.length === 0) throw new Error(`build ${kind}: units must be a non-empty list such as [5, 5], got ${JSON.stringify(o.units)}.`);
+  if (!Array.isArray(o.units) || o.units.length === 0)
+    throw new Error(`build ${kind}: units must be a non-empty list such as [5, 5], got ${JSON.stringify(o.units)}.`);
   o.units.forEach((u, i) => pos(`units[${i}]`, u));
   if (o.outputUnits !== undefined) pos('outputUnits', o.outputUnits);
   (o.head ?? []).forEach((h, i) => {
@@ -73,9 +75,13 @@ function checkOptions(kind: ModelKind, o: ModelOptions): void {
   for (const k of ['activation', 'recurrentActivation', 'outputActivation'] as const) {
     if (o[k] !== undefined) checkActivation(kind, k, o[k]);
   }
-  if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new Error(`build ${kind}: seed = ${o.seed} must be an integer, e.g. 42.`);
+  if (o.seed !== undefined && !Number.isInteger(o.seed))
+    throw new Error(`build ${kind}: seed = ${o.seed} must be an integer, e.g. 42.`);
   if (o.stateful) pos('batchSize (required when stateful)', o.batchSize);
-  for (const [k, v] of [['dropout', o.dropout], ['recurrentDropout', o.recurrentDropout]] as const) {
+  for (const [k, v] of [
+    ['dropout', o.dropout],
+    ['recurrentDropout', o.recurrentDropout],
+  ] as const) {
     if (v !== undefined && !(v >= 0 && v < 1)) throw new Error(`build ${kind}: ${k} = ${v} must be in [0, 1).`);
   }
 }
@@ -88,10 +94,22 @@ const glorot = (seed: number) => tf.initializers.glorotUniform({ seed });
 
 function addHeadAndOutput(model: tfTypes.Sequential, o: ModelOptions, seed: number): void {
   (o.head ?? []).forEach((h, i) => {
-    model.add(tf.layers.dense({ units: h.units, activation: h.activation ?? 'relu', kernelInitializer: glorot(seed + 100 + i), name: `head_${i + 1}` }));
+    model.add(
+      tf.layers.dense({
+        units: h.units,
+        activation: h.activation ?? 'relu',
+        kernelInitializer: glorot(seed + 100 + i),
+        name: `head_${i + 1}`,
+      }),
+    );
   });
   model.add(
-    tf.layers.dense({ units: o.outputUnits ?? 1, activation: o.outputActivation ?? 'linear', kernelInitializer: glorot(seed + 999), name: 'output' }),
+    tf.layers.dense({
+      units: o.outputUnits ?? 1,
+      activation: o.outputActivation ?? 'linear',
+      kernelInitializer: glorot(seed + 999),
+      name: 'output',
+    }),
   );
 }
 
@@ -148,7 +166,10 @@ function buildRecurrentStack(kind: 'elman' | 'lstm' | 'gru', o: ModelOptions): t
       ...(l === 0 ? inputConfig(o) : {}),
     };
     if (kind === 'elman') model.add(tf.layers.simpleRNN(common));
-    else if (kind === 'lstm') model.add(tf.layers.lstm({ ...common, recurrentActivation: o.recurrentActivation ?? 'sigmoid', unitForgetBias: true }));
+    else if (kind === 'lstm')
+      model.add(
+        tf.layers.lstm({ ...common, recurrentActivation: o.recurrentActivation ?? 'sigmoid', unitForgetBias: true }),
+      );
     else model.add(tf.layers.gru({ ...common, recurrentActivation: o.recurrentActivation ?? 'sigmoid' }));
   });
   addHeadAndOutput(model, o, seed);
@@ -176,11 +197,28 @@ export function buildGRU(options: ModelOptions): tfTypes.Sequential {
  */
 export function buildJordan(o: ModelOptions): tfTypes.Sequential {
   checkOptions('jordan', o);
-  if (o.head?.length) throw new Error('build jordan: head is not supported; the output layer is part of the Jordan cell (its state).');
-  if (o.dropout || o.recurrentDropout) throw new Error('build jordan: dropout is not supported by the Jordan cell; remove dropout/recurrentDropout.');
+  if (o.head?.length)
+    throw new Error('build jordan: head is not supported; the output layer is part of the Jordan cell (its state).');
+  if (o.dropout || o.recurrentDropout)
+    throw new Error('build jordan: dropout is not supported by the Jordan cell; remove dropout/recurrentDropout.');
   const model = tf.sequential({ name: o.name ?? 'jordan' });
-  const cell = new JordanCell({ units: o.units, outputUnits: o.outputUnits ?? 1, activation: o.activation ?? 'tanh', outputActivation: o.outputActivation ?? 'linear', seed: o.seed ?? 0, name: 'jordan_cell' });
-  model.add(tf.layers.rnn({ cell: cell as unknown as Parameters<typeof tf.layers.rnn>[0]["cell"], returnSequences: !!o.returnSequences, stateful: !!o.stateful, name: 'jordan_1', ...inputConfig(o) }));
+  const cell = new JordanCell({
+    units: o.units,
+    outputUnits: o.outputUnits ?? 1,
+    activation: o.activation ?? 'tanh',
+    outputActivation: o.outputActivation ?? 'linear',
+    seed: o.seed ?? 0,
+    name: 'jordan_cell',
+  });
+  model.add(
+    tf.layers.rnn({
+      cell: cell as unknown as Parameters<typeof tf.layers.rnn>[0]['cell'],
+      returnSequences: !!o.returnSequences,
+      stateful: !!o.stateful,
+      name: 'jordan_1',
+      ...inputConfig(o),
+    }),
+  );
   return model;
 }
 
@@ -188,12 +226,23 @@ export function buildJordan(o: ModelOptions): tfTypes.Sequential {
 export function buildDense(o: ModelOptions): tfTypes.Sequential {
   checkOptions('dense', o);
   if (o.dropout || o.recurrentDropout || o.returnSequences || o.stateful) {
-    throw new Error('build dense: dropout, recurrentDropout, returnSequences and stateful apply to recurrent layers only; remove them or build elman/lstm/gru.');
+    throw new Error(
+      'build dense: dropout, recurrentDropout, returnSequences and stateful apply to recurrent layers only; remove them or build elman/lstm/gru.',
+    );
   }
   const seed = o.seed ?? 0;
   const model = tf.sequential({ name: o.name ?? 'dense' });
   model.add(tf.layers.flatten({ ...inputConfig(o), name: 'flatten' }));
-  o.units.forEach((units, l) => model.add(tf.layers.dense({ units, activation: o.activation ?? 'relu', kernelInitializer: glorot(seed + 10 * l), name: `dense_${l + 1}` })));
+  o.units.forEach((units, l) =>
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: o.activation ?? 'relu',
+        kernelInitializer: glorot(seed + 10 * l),
+        name: `dense_${l + 1}`,
+      }),
+    ),
+  );
   addHeadAndOutput(model, { ...o, head: o.head }, seed);
   return model;
 }

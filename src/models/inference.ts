@@ -42,7 +42,13 @@ export function isKernelWeight(name: string): boolean {
  * one ended with, as Keras' `predict(x, batch_size=B)`; its state is reset first unless
  * `resetState` is false.
  */
-export function predictRowsTfjs(model: tfTypes.LayersModel, x: Float64Array, n: number, shape: number[], resetState = true): Float64Array {
+export function predictRowsTfjs(
+  model: tfTypes.LayersModel,
+  x: Float64Array,
+  n: number,
+  shape: number[],
+  resetState = true,
+): Float64Array {
   const fixed = fixedBatchSize(model);
   const per = shape.reduce((a, b) => a * b, 1);
   let rows = n;

@@ -90,7 +90,9 @@ export async function saveModelFiles(model: tfTypes.LayersModel, dir: string): P
         weightsSha256: sha256(weights),
       };
       writeFileAtomic(jsonPath, JSON.stringify(json));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength },
+      };
     }),
   );
   return jsonPath;
@@ -146,7 +148,8 @@ export async function loadModelFiles(dirOrJson: string): Promise<tfTypes.LayersM
     );
   }
   const jsonPath = dirOrJson.endsWith('.json') ? dirOrJson : path.join(dirOrJson, 'model.json');
-  if (!fs.existsSync(jsonPath)) throw new Error(`loadModelFiles: ${jsonPath} does not exist; pass the folder given to saveModelFiles.`);
+  if (!fs.existsSync(jsonPath))
+    throw new Error(`loadModelFiles: ${jsonPath} does not exist; pass the folder given to saveModelFiles.`);
   const { modelTopology, groups, weightsSha256 } = readModelJson(jsonPath);
   // Every group's shards in order, as tfjs' own loaders read them (tfjs-node and converter folders too).
   const buffers: Buffer[] = [];
@@ -154,7 +157,10 @@ export async function loadModelFiles(dirOrJson: string): Promise<tfTypes.LayersM
   for (const g of groups) {
     for (const p of g.paths) {
       const file = path.join(path.dirname(jsonPath), p);
-      if (!fs.existsSync(file)) throw new Error(`loadModelFiles: weight file ${file} named in ${jsonPath} is missing; copy the whole model folder.`);
+      if (!fs.existsSync(file))
+        throw new Error(
+          `loadModelFiles: weight file ${file} named in ${jsonPath} is missing; copy the whole model folder.`,
+        );
       buffers.push(fs.readFileSync(file));
       files.push(file);
     }

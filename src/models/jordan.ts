@@ -54,11 +54,19 @@ export class JordanCell extends tf.layers.Layer {
 
   constructor(config: JordanCellConfig) {
     super({ name: config.name });
-    if (!Array.isArray(config.units) || config.units.length === 0 || config.units.some((u) => !Number.isInteger(u) || u <= 0)) {
-      throw new Error(`JordanCell: units ${JSON.stringify(config.units)} must be a non-empty list of positive integers, e.g. [5, 5].`);
+    if (
+      !Array.isArray(config.units) ||
+      config.units.length === 0 ||
+      config.units.some((u) => !Number.isInteger(u) || u <= 0)
+    ) {
+      throw new Error(
+        `JordanCell: units ${JSON.stringify(config.units)} must be a non-empty list of positive integers, e.g. [5, 5].`,
+      );
     }
     if (!Number.isInteger(config.outputUnits) || config.outputUnits <= 0) {
-      throw new Error(`JordanCell: outputUnits = ${String(config.outputUnits)} must be a positive integer (the size of the output, which is also the state), e.g. 1.`);
+      throw new Error(
+        `JordanCell: outputUnits = ${String(config.outputUnits)} must be a positive integer (the size of the output, which is also the state), e.g. 1.`,
+      );
     }
     this.units = [...config.units];
     this.outputUnits = config.outputUnits;
@@ -98,7 +106,10 @@ export class JordanCell extends tf.layers.Layer {
       const x = list[0];
       const yPrev = list[1];
       const act = (layer: tfTypes.layers.Layer, z: Tensor) => layer.apply(z) as Tensor;
-      const z0 = tf.add(tf.add(tf.matMul(x, this.kernels[0].read()), tf.matMul(yPrev, this.recurrentKernel!.read())), this.biases[0].read());
+      const z0 = tf.add(
+        tf.add(tf.matMul(x, this.kernels[0].read()), tf.matMul(yPrev, this.recurrentKernel!.read())),
+        this.biases[0].read(),
+      );
       let h = act(this.hiddenAct, z0);
       for (let l = 1; l < this.units.length; l++) {
         h = act(this.hiddenAct, tf.add(tf.matMul(h, this.kernels[l].read()), this.biases[l].read()));
@@ -110,7 +121,10 @@ export class JordanCell extends tf.layers.Layer {
 
   computeOutputShape(inputShape: tfTypes.Shape | tfTypes.Shape[]): tfTypes.Shape[] {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfTypes.Shape;
-    return [[shape[0], this.outputUnits], [shape[0], this.outputUnits]];
+    return [
+      [shape[0], this.outputUnits],
+      [shape[0], this.outputUnits],
+    ];
   }
 
   getConfig(): tfTypes.serialization.ConfigDict {
@@ -124,7 +138,10 @@ export class JordanCell extends tf.layers.Layer {
     } as unknown as tfTypes.serialization.ConfigDict;
   }
 
-  static fromConfig<T extends tfTypes.serialization.Serializable>(cls: tfTypes.serialization.SerializableConstructor<T>, config: tfTypes.serialization.ConfigDict): T {
+  static fromConfig<T extends tfTypes.serialization.Serializable>(
+    cls: tfTypes.serialization.SerializableConstructor<T>,
+    config: tfTypes.serialization.ConfigDict,
+  ): T {
     const c = config as unknown as JordanCellConfig & { seed: number | null };
     return new cls({ ...c, seed: c.seed ?? undefined } as unknown as tfTypes.serialization.ConfigDict);
   }

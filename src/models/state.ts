@@ -14,7 +14,10 @@ const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'RNN']);
 
 function lastRecurrentLayer(model: tfTypes.LayersModel, fn: string): tfTypes.layers.Layer {
   const layers = model.layers.filter((l) => RECURRENT.has(l.getClassName()));
-  if (layers.length === 0) throw new Error(`${fn}: model ${model.name} has no recurrent layer; the hidden state exists only for Elman/Jordan/LSTM/GRU models.`);
+  if (layers.length === 0)
+    throw new Error(
+      `${fn}: model ${model.name} has no recurrent layer; the hidden state exists only for Elman/Jordan/LSTM/GRU models.`,
+    );
   return layers[layers.length - 1];
 }
 
@@ -23,9 +26,14 @@ function lastRecurrentLayer(model: tfTypes.LayersModel, fn: string): tfTypes.lay
  * batch size `batchSize`, or stateless (any batch size) when `batchSize` is null.
  */
 function twin(model: tfTypes.LayersModel, batchSize: number | null, suffix: string): tfTypes.Sequential {
-  const config = model.getConfig() as unknown as { name: string; layers?: Array<{ className: string; config: Record<string, unknown> }> };
+  const config = model.getConfig() as unknown as {
+    name: string;
+    layers?: Array<{ className: string; config: Record<string, unknown> }>;
+  };
   if (!Array.isArray(config.layers) || model.getClassName() !== 'Sequential') {
-    throw new Error(`model ${model.name} is a ${model.getClassName()}; only Sequential models (as the builders return) can be copied with or without state.`);
+    throw new Error(
+      `model ${model.name} is a ${model.getClassName()}; only Sequential models (as the builders return) can be copied with or without state.`,
+    );
   }
   const inShape = (model.inputs[0].shape as Array<number | null>).slice(1);
   const layers = config.layers.map((l, i) => {
@@ -40,7 +48,11 @@ function twin(model: tfTypes.LayersModel, batchSize: number | null, suffix: stri
     return { className: l.className, config: c };
   });
   const copy = buildWithoutLeaks(
-    () => tf.Sequential.fromConfig(tf.Sequential, { name: `${config.name}_${suffix}`, layers } as unknown as tfTypes.serialization.ConfigDict) as tfTypes.Sequential,
+    () =>
+      tf.Sequential.fromConfig(tf.Sequential, {
+        name: `${config.name}_${suffix}`,
+        layers,
+      } as unknown as tfTypes.serialization.ConfigDict) as tfTypes.Sequential,
   );
   copy.setWeights(model.getWeights());
   return copy;
@@ -67,7 +79,10 @@ export function statefulTwin(model: tfTypes.LayersModel): tfTypes.Sequential {
  * state c; for Jordan, the network's output y (its state). Works for stateful models too
  * (computed on a stateless copy, so the model's own state is left untouched).
  */
-export function lastHiddenState(model: tfTypes.LayersModel, x: Array3D | WindowSet): { state: Float64Array; units: number } {
+export function lastHiddenState(
+  model: tfTypes.LayersModel,
+  x: Array3D | WindowSet,
+): { state: Float64Array; units: number } {
   const arr = 'x' in x ? x.x : x;
   checkWindowInputs('lastHiddenState', arr, modelWindowShape(model));
   lastRecurrentLayer(model, 'lastHiddenState');
@@ -98,7 +113,11 @@ function disposeCopy(copy: tfTypes.LayersModel): void {
 /** Frees the state tensors (current and kept for BPTT) of a model's stateful layers. */
 function disposeStates(copy: tfTypes.LayersModel): void {
   for (const layer of copy.layers) {
-    const rnn = layer as unknown as { stateful?: boolean; states?: tfTypes.Tensor[] | null; keptStates?: tfTypes.Tensor[][] };
+    const rnn = layer as unknown as {
+      stateful?: boolean;
+      states?: tfTypes.Tensor[] | null;
+      keptStates?: tfTypes.Tensor[][];
+    };
     if (rnn.stateful && rnn.states) tf.dispose(rnn.states.filter((t) => t && !t.isDisposed));
     if (rnn.keptStates) tf.dispose(rnn.keptStates.flat());
   }
@@ -113,11 +132,18 @@ function disposeStates(copy: tfTypes.LayersModel): void {
  * next window's steps. Returns the same layout as `predictWindows` (n · outputs values, or
  * n · steps · outputs for sequence outputs), de-normalised with `scaler` when given.
  */
-export function evaluateCarryingState(model: tfTypes.LayersModel, x: Array3D | WindowSet, options: { carryState: boolean }, scaler?: InverseScaler): Float64Array {
+export function evaluateCarryingState(
+  model: tfTypes.LayersModel,
+  x: Array3D | WindowSet,
+  options: { carryState: boolean },
+  scaler?: InverseScaler,
+): Float64Array {
   const arr = 'x' in x ? x.x : x;
   checkWindowInputs('evaluateCarryingState', arr, modelWindowShape(model));
   if (typeof options?.carryState !== 'boolean') {
-    throw new Error(`evaluateCarryingState: options.carryState = ${String(options?.carryState)} must be true (carry the state) or false (reset it per window).`);
+    throw new Error(
+      `evaluateCarryingState: options.carryState = ${String(options?.carryState)} must be true (carry the state) or false (reset it per window).`,
+    );
   }
   lastRecurrentLayer(model, 'evaluateCarryingState');
   const [n, steps, features] = arr.shape;
@@ -129,7 +155,11 @@ export function evaluateCarryingState(model: tfTypes.LayersModel, x: Array3D | W
     for (let i = 0; i < n; i++) {
       if (!options.carryState) copy.resetStates();
       const values = tf.tidy(() => {
-        const xi = tf.tensor(Float32Array.from(arr.data.subarray(i * steps * features, (i + 1) * steps * features)), [1, steps, features]);
+        const xi = tf.tensor(Float32Array.from(arr.data.subarray(i * steps * features, (i + 1) * steps * features)), [
+          1,
+          steps,
+          features,
+        ]);
         return (copy.predict(xi) as tfTypes.Tensor).dataSync();
       });
       out.set(values, i * per);

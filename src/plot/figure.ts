@@ -20,7 +20,11 @@ export function toPlain(values: NumberSeries): number[] {
   const out = new Array<number>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    out[i] = Number.isFinite(v) ? (Number.isInteger(v) && Math.abs(v) < 1e15 ? v : Number(v.toPrecision(FIGURE_DIGITS))) : (null as unknown as number);
+    out[i] = Number.isFinite(v)
+      ? Number.isInteger(v) && Math.abs(v) < 1e15
+        ? v
+        : Number(v.toPrecision(FIGURE_DIGITS))
+      : (null as unknown as number);
   }
   return out;
 }

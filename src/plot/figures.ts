@@ -26,7 +26,10 @@ function lineTraceType(texts: FigureTexts, points: number): 'scatter' | 'scatter
   return (texts.webgl ?? points > WEBGL_POINTS) ? 'scattergl' : 'scatter';
 }
 
-function baseLayout(texts: FigureTexts, defaults: Required<Omit<FigureTexts, 'height' | 'webgl'>>): Record<string, unknown> {
+function baseLayout(
+  texts: FigureTexts,
+  defaults: Required<Omit<FigureTexts, 'height' | 'webgl'>>,
+): Record<string, unknown> {
   return {
     title: { text: texts.title ?? defaults.title },
     xaxis: { title: { text: texts.xTitle ?? defaults.xTitle } },
@@ -40,7 +43,9 @@ function baseLayout(texts: FigureTexts, defaults: Required<Omit<FigureTexts, 'he
 
 function checkLengths(what: string, a: ArrayLike<unknown>, b: ArrayLike<unknown>, aName: string, bName: string): void {
   if (a.length !== b.length) {
-    throw new Error(`${what}: ${aName} has ${a.length} values but ${bName} has ${b.length}; pass arrays of the same length.`);
+    throw new Error(
+      `${what}: ${aName} has ${a.length} values but ${bName} has ${b.length}; pass arrays of the same length.`,
+    );
   }
 }
 
@@ -92,7 +97,14 @@ export function predictionFigure(
   checkLengths('predictionFigure', actual.x, actual.y, 'actual.x', 'actual.y');
   const type = lineTraceType(texts, actual.x.length + (parts.train?.x.length ?? 0) + (parts.test?.x.length ?? 0));
   const data: Array<Record<string, unknown>> = [
-    { type, mode: 'lines', name: 'Real', x: isoDates(actual.x), y: toPlain(actual.y), line: { color: '#444', width: 1 } },
+    {
+      type,
+      mode: 'lines',
+      name: 'Real',
+      x: isoDates(actual.x),
+      y: toPlain(actual.y),
+      line: { color: '#444', width: 1 },
+    },
   ];
   const colors: Record<string, string> = { train: '#1f77b4', test: '#d62728' };
   const names: Record<string, string> = { train: 'Predicción (entrenamiento)', test: 'Predicción (test)' };
@@ -100,7 +112,14 @@ export function predictionFigure(
     const part = parts[key];
     if (!part) continue;
     checkLengths('predictionFigure', part.x, part.predicted, `${key}.x`, `${key}.predicted`);
-    data.push({ type, mode: 'lines', name: names[key], x: isoDates(part.x), y: toPlain(part.predicted), line: { color: colors[key], width: 1 } });
+    data.push({
+      type,
+      mode: 'lines',
+      name: names[key],
+      x: isoDates(part.x),
+      y: toPlain(part.predicted),
+      line: { color: colors[key], width: 1 },
+    });
   }
   return { data, layout: baseLayout(texts, { title: 'Predicción vs valor real', xTitle: 'Fecha', yTitle: 'Valor' }) };
 }
@@ -119,17 +138,40 @@ export function lossFigure(
   options: FigureTexts & { logScale?: boolean; key?: string; validationOnly?: boolean } = {},
 ): PlotlyFigure {
   const key = options.key ?? 'loss';
-  const named: Record<string, HistoryLike> = 'history' in histories && typeof (histories as HistoryLike).history === 'object' && !Array.isArray((histories as HistoryLike).history)
-    ? { '': histories as HistoryLike }
-    : (histories as Record<string, HistoryLike>);
+  const named: Record<string, HistoryLike> =
+    'history' in histories &&
+    typeof (histories as HistoryLike).history === 'object' &&
+    !Array.isArray((histories as HistoryLike).history)
+      ? { '': histories as HistoryLike }
+      : (histories as Record<string, HistoryLike>);
   const data: Array<Record<string, unknown>> = [];
   for (const [name, h] of Object.entries(named)) {
     const train = h.history[key];
     const val = h.history[`val_${key}`];
-    if (!train && !val) throw new Error(`lossFigure: history "${name || 'history'}" has no "${key}" series (has: ${Object.keys(h.history).join(', ')}).`);
+    if (!train && !val)
+      throw new Error(
+        `lossFigure: history "${name || 'history'}" has no "${key}" series (has: ${Object.keys(h.history).join(', ')}).`,
+      );
     const prefix = name ? `${name} · ` : '';
-    if (train && !options.validationOnly) data.push({ type: 'scatter', mode: 'lines+markers', name: `${prefix}entrenamiento`, x: train.map((_, i) => i + 1), y: toPlain(train), marker: { size: 4 } });
-    if (val) data.push({ type: 'scatter', mode: 'lines+markers', name: `${prefix}validación`, x: val.map((_, i) => i + 1), y: toPlain(val), line: { dash: 'dot' }, marker: { size: 4 } });
+    if (train && !options.validationOnly)
+      data.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `${prefix}entrenamiento`,
+        x: train.map((_, i) => i + 1),
+        y: toPlain(train),
+        marker: { size: 4 },
+      });
+    if (val)
+      data.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `${prefix}validación`,
+        x: val.map((_, i) => i + 1),
+        y: toPlain(val),
+        line: { dash: 'dot' },
+        marker: { size: 4 },
+      });
   }
   const layout = baseLayout(options, { title: 'Pérdida por época', xTitle: 'Época', yTitle: key.toUpperCase() });
   if (options.logScale) (layout.yaxis as Record<string, unknown>).type = 'log';
@@ -147,12 +189,19 @@ function asPercent(values: NumberSeries): number[] {
  * 000: margins 2 % … 5 %). Margins and rates as fractions (`0.02`, `0.83`, as
  * `forecastMetrics().curve` gives them) or already in percent; shown in percent.
  */
-export function hitRateFigure(curves: Record<string, { margins: NumberSeries; rates: NumberSeries }>, texts: FigureTexts = {}): PlotlyFigure {
+export function hitRateFigure(
+  curves: Record<string, { margins: NumberSeries; rates: NumberSeries }>,
+  texts: FigureTexts = {},
+): PlotlyFigure {
   const data = Object.entries(curves).map(([name, c]) => {
     checkLengths('hitRateFigure', c.margins, c.rates, 'margins', `rates of "${name}"`);
     return { type: 'scatter', mode: 'lines+markers', name, x: asPercent(c.margins), y: asPercent(c.rates) };
   });
-  const layout = baseLayout(texts, { title: 'Tasa de aciertos según el margen de error relativo', xTitle: 'Margen (%)', yTitle: 'Aciertos (%)' });
+  const layout = baseLayout(texts, {
+    title: 'Tasa de aciertos según el margen de error relativo',
+    xTitle: 'Margen (%)',
+    yTitle: 'Aciertos (%)',
+  });
   (layout.yaxis as Record<string, unknown>).range = [0, 100];
   return { data, layout };
 }
@@ -161,7 +210,11 @@ export function hitRateFigure(curves: Record<string, { margins: NumberSeries; ra
  * ACF or PACF stems with the 95 % confidence band. `values[k]` is the correlation at lag
  * k (lag 0 included); `band` is either one half-width for all lags or one per lag.
  */
-export function correlogramFigure(values: NumberSeries, band: number | NumberSeries, texts: FigureTexts = {}): PlotlyFigure {
+export function correlogramFigure(
+  values: NumberSeries,
+  band: number | NumberSeries,
+  texts: FigureTexts = {},
+): PlotlyFigure {
   const v = toPlain(values);
   const lags = v.map((_, k) => k);
   const half = typeof band === 'number' ? v.map(() => band) : toPlain(band);
@@ -171,9 +224,35 @@ export function correlogramFigure(values: NumberSeries, band: number | NumberSer
   lags.forEach((k) => stemX.push(k, k, null));
   v.forEach((y) => stemY.push(0, y, null));
   const data = [
-    { type: 'scatter', mode: 'lines', x: lags.concat([...lags].reverse()), y: half.concat(half.map((h) => -h).reverse()), fill: 'toself', fillcolor: 'rgba(31,119,180,0.2)', line: { width: 0 }, name: 'Banda 95 %', hoverinfo: 'skip' },
-    { type: 'scatter', mode: 'lines', x: stemX, y: stemY, line: { color: '#1f77b4', width: 1 }, name: 'tallos', showlegend: false, hoverinfo: 'skip' },
-    { type: 'scatter', mode: 'markers', x: lags, y: v, marker: { color: '#1f77b4', size: 4 }, name: texts.yTitle ?? 'correlación' },
+    {
+      type: 'scatter',
+      mode: 'lines',
+      x: lags.concat([...lags].reverse()),
+      y: half.concat(half.map((h) => -h).reverse()),
+      fill: 'toself',
+      fillcolor: 'rgba(31,119,180,0.2)',
+      line: { width: 0 },
+      name: 'Banda 95 %',
+      hoverinfo: 'skip',
+    },
+    {
+      type: 'scatter',
+      mode: 'lines',
+      x: stemX,
+      y: stemY,
+      line: { color: '#1f77b4', width: 1 },
+      name: 'tallos',
+      showlegend: false,
+      hoverinfo: 'skip',
+    },
+    {
+      type: 'scatter',
+      mode: 'markers',
+      x: lags,
+      y: v,
+      marker: { color: '#1f77b4', size: 4 },
+      name: texts.yTitle ?? 'correlación',
+    },
   ];
   return { data, layout: baseLayout(texts, { title: 'Correlograma', xTitle: 'Retardo', yTitle: 'Correlación' }) };
 }
@@ -181,43 +260,88 @@ export function correlogramFigure(values: NumberSeries, band: number | NumberSer
 /** Histogram and boxplot of a sample with its mean marked. */
 export function distributionFigure(values: NumberSeries, texts: FigureTexts & { bins?: number } = {}): PlotlyFigure {
   const finite = Array.from(values).filter((x) => Number.isFinite(x));
-  if (finite.length === 0) throw new Error('distributionFigure: values has no finite number; pass the series to describe.');
+  if (finite.length === 0)
+    throw new Error('distributionFigure: values has no finite number; pass the series to describe.');
   const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
   const v = toPlain(finite);
   const data = [
-    { type: 'histogram', x: v, nbinsx: texts.bins ?? 40, name: 'Histograma', xaxis: 'x', yaxis: 'y', marker: { color: '#1f77b4' } },
+    {
+      type: 'histogram',
+      x: v,
+      nbinsx: texts.bins ?? 40,
+      name: 'Histograma',
+      xaxis: 'x',
+      yaxis: 'y',
+      marker: { color: '#1f77b4' },
+    },
     { type: 'box', x: v, name: 'Caja', xaxis: 'x', yaxis: 'y2', boxmean: true, marker: { color: '#ff7f0e' } },
-    { type: 'scatter', mode: 'markers', x: [mean], y: ['Caja'], yaxis: 'y2', name: `Media = ${mean.toFixed(3)}`, marker: { symbol: 'x', size: 12, color: '#d62728' } },
+    {
+      type: 'scatter',
+      mode: 'markers',
+      x: [mean],
+      y: ['Caja'],
+      yaxis: 'y2',
+      name: `Media = ${mean.toFixed(3)}`,
+      marker: { symbol: 'x', size: 12, color: '#d62728' },
+    },
   ];
   const layout = baseLayout(texts, { title: 'Distribución', xTitle: 'Valor', yTitle: 'Frecuencia' });
   layout.yaxis = { title: { text: texts.yTitle ?? 'Frecuencia' }, domain: [0, 0.72] };
   layout.yaxis2 = { domain: [0.78, 1], showticklabels: false };
-  layout.shapes = [{ type: 'line', x0: mean, x1: mean, y0: 0, y1: 1, yref: 'paper', line: { color: '#d62728', dash: 'dash' } }];
+  layout.shapes = [
+    { type: 'line', x0: mean, x1: mean, y0: 0, y1: 1, yref: 'paper', line: { color: '#d62728', dash: 'dash' } },
+  ];
   return { data, layout };
 }
 
 /** Several models' metrics as grouped bars: `{ modelo: { MSE: 0.1, 'aciertos 5 %': 0.8 } }`. */
-export function metricsComparisonFigure(metrics: Record<string, Record<string, number>>, texts: FigureTexts = {}): PlotlyFigure {
+export function metricsComparisonFigure(
+  metrics: Record<string, Record<string, number>>,
+  texts: FigureTexts = {},
+): PlotlyFigure {
   const models = Object.keys(metrics);
-  if (models.length === 0) throw new Error('metricsComparisonFigure: metrics is empty; pass { model: { metric: value } }.');
+  if (models.length === 0)
+    throw new Error('metricsComparisonFigure: metrics is empty; pass { model: { metric: value } }.');
   const names = Array.from(new Set(models.flatMap((m) => Object.keys(metrics[m]))));
-  const data = names.map((name) => ({ type: 'bar', name, x: models, y: models.map((m) => metrics[m][name] ?? null), text: models.map((m) => (metrics[m][name] === undefined ? '' : Number(metrics[m][name]).toPrecision(3))), textposition: 'auto' }));
+  const data = names.map((name) => ({
+    type: 'bar',
+    name,
+    x: models,
+    y: models.map((m) => metrics[m][name] ?? null),
+    text: models.map((m) => (metrics[m][name] === undefined ? '' : Number(metrics[m][name]).toPrecision(3))),
+    textposition: 'auto',
+  }));
   const layout = baseLayout(texts, { title: 'Comparación de modelos', xTitle: 'Modelo', yTitle: 'Valor' });
   layout.barmode = 'group';
   return { data, layout };
 }
 
 /** Parameter count vs window length, one line per model family (documento 002). */
-export function paramCountFigure(lookBacks: NumberSeries, counts: Record<string, NumberSeries>, texts: FigureTexts = {}): PlotlyFigure {
+export function paramCountFigure(
+  lookBacks: NumberSeries,
+  counts: Record<string, NumberSeries>,
+  texts: FigureTexts = {},
+): PlotlyFigure {
   const data = Object.entries(counts).map(([name, c]) => {
     checkLengths('paramCountFigure', lookBacks, c, 'lookBacks', `counts of "${name}"`);
     return { type: 'scatter', mode: 'lines+markers', name, x: toPlain(lookBacks), y: toPlain(c) };
   });
-  return { data, layout: baseLayout(texts, { title: 'Parámetros según la longitud de la ventana', xTitle: 'look_back (pasos)', yTitle: 'Parámetros entrenables' }) };
+  return {
+    data,
+    layout: baseLayout(texts, {
+      title: 'Parámetros según la longitud de la ventana',
+      xTitle: 'look_back (pasos)',
+      yTitle: 'Parámetros entrenables',
+    }),
+  };
 }
 
 /** Several series in a grid of small plots sharing the x axis. */
-export function smallMultiplesFigure(x: ArrayLike<Date | number>, series: Record<string, NumberSeries>, texts: FigureTexts & { columns?: number } = {}): PlotlyFigure {
+export function smallMultiplesFigure(
+  x: ArrayLike<Date | number>,
+  series: Record<string, NumberSeries>,
+  texts: FigureTexts & { columns?: number } = {},
+): PlotlyFigure {
   const names = Object.keys(series);
   const cols = texts.columns ?? 2;
   const rows = Math.ceil(names.length / cols);
@@ -225,7 +349,16 @@ export function smallMultiplesFigure(x: ArrayLike<Date | number>, series: Record
   const type = lineTraceType(texts, x.length * names.length);
   const data = names.map((name, i) => {
     checkLengths('smallMultiplesFigure', x, series[name], 'x', `series "${name}"`);
-    return { type, mode: 'lines', name, x: xs, y: toPlain(series[name]), xaxis: `x${i + 1}`, yaxis: `y${i + 1}`, line: { width: 1 } };
+    return {
+      type,
+      mode: 'lines',
+      name,
+      x: xs,
+      y: toPlain(series[name]),
+      xaxis: `x${i + 1}`,
+      yaxis: `y${i + 1}`,
+      line: { width: 1 },
+    };
   });
   const layout: Record<string, unknown> = {
     title: { text: texts.title ?? 'Series' },
@@ -233,7 +366,15 @@ export function smallMultiplesFigure(x: ArrayLike<Date | number>, series: Record
     height: texts.height ?? Math.max(300, rows * 180),
     showlegend: false,
     margin: { l: 50, r: 20, t: 60, b: 40 },
-    annotations: names.map((name, i) => ({ text: name, showarrow: false, xref: `x${i + 1} domain`, yref: `y${i + 1} domain`, x: 0.5, y: 1.12, font: { size: 11 } })),
+    annotations: names.map((name, i) => ({
+      text: name,
+      showarrow: false,
+      xref: `x${i + 1} domain`,
+      yref: `y${i + 1} domain`,
+      x: 0.5,
+      y: 1.12,
+      font: { size: 11 },
+    })),
   };
   return { data, layout };
 }

@@ -35,9 +35,16 @@ function chunk(type: string, data: Uint8Array): Buffer {
  * Encodes an 8-bit indexed PNG: `indices[y * width + x]` points into `palette`
  * (`0xRRGGBB` values, at most 256).
  */
-export function encodeIndexedPng(width: number, height: number, palette: ArrayLike<number>, indices: Uint8Array): Buffer {
-  if (palette.length < 1 || palette.length > 256) throw new Error(`encodeIndexedPng: palette has ${palette.length} colours (1…256).`);
-  if (indices.length !== width * height) throw new Error(`encodeIndexedPng: ${indices.length} indices for ${width}×${height} pixels.`);
+export function encodeIndexedPng(
+  width: number,
+  height: number,
+  palette: ArrayLike<number>,
+  indices: Uint8Array,
+): Buffer {
+  if (palette.length < 1 || palette.length > 256)
+    throw new Error(`encodeIndexedPng: palette has ${palette.length} colours (1…256).`);
+  if (indices.length !== width * height)
+    throw new Error(`encodeIndexedPng: ${indices.length} indices for ${width}×${height} pixels.`);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -56,5 +63,11 @@ export function encodeIndexedPng(width: number, height: number, palette: ArrayLi
   }
   const idat = zlib.deflateSync(raw, { level: 9 });
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('PLTE', plte), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('PLTE', plte),
+    chunk('IDAT', idat),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }

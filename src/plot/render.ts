@@ -48,7 +48,9 @@ export const RENDERER_IDLE_MS = 2000;
 async function openRenderer(): Promise<Renderer> {
   const executablePath = chromiumPath();
   if (!executablePath) {
-    throw new Error(`Chromium not found${process.env.RNN_CHROMIUM ? ` at RNN_CHROMIUM=${process.env.RNN_CHROMIUM}` : ''} (install Debian/Ubuntu \`chromium\` or set RNN_CHROMIUM to its path)`);
+    throw new Error(
+      `Chromium not found${process.env.RNN_CHROMIUM ? ` at RNN_CHROMIUM=${process.env.RNN_CHROMIUM}` : ''} (install Debian/Ubuntu \`chromium\` or set RNN_CHROMIUM to its path)`,
+    );
   }
   // required here: playwright-core is loaded only when a chart is drawn as PNG
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
@@ -119,7 +121,10 @@ async function draw(page: PageLike, figure: PlotlyFigure, width: number, height:
       // composited on white and reduced to the 256 most frequent colours.
       // biome-ignore lint/suspicious/noExplicitAny: browser globals (Plotly, Image, document); this project's lib has no DOM types
       const g = globalThis as any;
-      const url: string = await g.Plotly.toImage({ data: arg.fig.data, layout: arg.fig.layout, config: { locale: 'es' } }, { format: 'png', width: arg.width, height: arg.height });
+      const url: string = await g.Plotly.toImage(
+        { data: arg.fig.data, layout: arg.fig.layout, config: { locale: 'es' } },
+        { format: 'png', width: arg.width, height: arg.height },
+      );
       const png = url.replace(/^data:image\/png;base64,/, '');
       try {
         const img = new g.Image();
@@ -139,18 +144,28 @@ async function draw(page: PageLike, figure: PlotlyFigure, width: number, height:
           const c = (px[4 * i] << 16) | (px[4 * i + 1] << 8) | px[4 * i + 2];
           counts.set(c, (counts.get(c) ?? 0) + 1);
         }
-        const palette = Array.from(counts.entries()).sort((a, b) => b[1] - a[1]).slice(0, 256).map((e) => e[0]);
+        const palette = Array.from(counts.entries())
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 256)
+          .map((e) => e[0]);
         const slot = new Map<number, number>();
         palette.forEach((c, i) => slot.set(c, i));
         const nearest = (c: number): number => {
           let best = 0;
           let bestD = Infinity;
-          const r0 = c >> 16, g0 = (c >> 8) & 255, b0 = c & 255;
+          const r0 = c >> 16,
+            g0 = (c >> 8) & 255,
+            b0 = c & 255;
           for (let i = 0; i < palette.length; i++) {
             const p = palette[i];
-            const dr = (p >> 16) - r0, dg = ((p >> 8) & 255) - g0, db = (p & 255) - b0;
+            const dr = (p >> 16) - r0,
+              dg = ((p >> 8) & 255) - g0,
+              db = (p & 255) - b0;
             const d = 2 * dr * dr + 4 * dg * dg + 3 * db * db;
-            if (d < bestD) { bestD = d; best = i; }
+            if (d < bestD) {
+              bestD = d;
+              best = i;
+            }
           }
           slot.set(c, best);
           return best;
@@ -162,7 +177,8 @@ async function draw(page: PageLike, figure: PlotlyFigure, width: number, height:
           idx[i] = s === undefined ? nearest(c) : s;
         }
         let bin = '';
-        for (let i = 0; i < n; i += 0x8000) bin += String.fromCharCode.apply(null, Array.from(idx.subarray(i, i + 0x8000)));
+        for (let i = 0; i < n; i += 0x8000)
+          bin += String.fromCharCode.apply(null, Array.from(idx.subarray(i, i + 0x8000)));
         return { png, indexed: { palette, indices: g.btoa(bin) } };
       } catch {
         return { png };
@@ -171,7 +187,12 @@ async function draw(page: PageLike, figure: PlotlyFigure, width: number, height:
     { fig: figure, width, height },
   );
   if (!r.indexed) return r.png;
-  const small = encodeIndexedPng(width, height, r.indexed.palette, new Uint8Array(Buffer.from(r.indexed.indices, 'base64'))).toString('base64');
+  const small = encodeIndexedPng(
+    width,
+    height,
+    r.indexed.palette,
+    new Uint8Array(Buffer.from(r.indexed.indices, 'base64')),
+  ).toString('base64');
   return small.length < r.png.length ? small : r.png;
 }
 

@@ -50,7 +50,7 @@ let libraryEmitted = false;
 /** Short text description of a figure: title, then each trace with its number of points. */
 export function describeFigure(figure: PlotlyFigure): string {
   const layoutTitle = figure.layout.title as { text?: string } | string | undefined;
-  const title = typeof layoutTitle === 'string' ? layoutTitle : layoutTitle?.text ?? 'Gráfico';
+  const title = typeof layoutTitle === 'string' ? layoutTitle : (layoutTitle?.text ?? 'Gráfico');
   const traces = figure.data
     .filter((t) => t.showlegend !== false || figure.data.length === 1)
     .map((t) => {
@@ -69,14 +69,23 @@ function layoutSize(figure: PlotlyFigure, key: 'width' | 'height'): number | und
 
 /** JSON safe inside a `<script>` element (no `</script>`, no `<!--`). */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function escapeAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-function chartHtml(figure: PlotlyFigure, png: string | undefined, withLibrary: boolean, width: number, height: number): string {
+function chartHtml(
+  figure: PlotlyFigure,
+  png: string | undefined,
+  withLibrary: boolean,
+  width: number,
+  height: number,
+): string {
   const id = `rnn-plot-${randomBytes(6).toString('hex')}`;
   const img = png
     ? `<img id="${id}-img" class="rnn-static-plot" alt="${escapeAttr(describeFigure(figure))}" src="data:image/png;base64,${png}" style="max-width:100%;height:auto"/>`
@@ -116,9 +125,14 @@ export async function figureBundle(figure: PlotlyFigure, options: ShowOptions = 
   return note === undefined ? { bundle } : { bundle, note };
 }
 
-async function buildBundle(figure: PlotlyFigure, options: ShowOptions): Promise<FigureBundleResult & { withLibrary: boolean }> {
+async function buildBundle(
+  figure: PlotlyFigure,
+  options: ShowOptions,
+): Promise<FigureBundleResult & { withLibrary: boolean }> {
   if (!figure || !Array.isArray(figure.data) || typeof figure.layout !== 'object' || figure.layout === null) {
-    throw new Error('show(figure): figure must be a Plotly figure { data: [...], layout: {...} }, e.g. from lossFigure(...).');
+    throw new Error(
+      'show(figure): figure must be a Plotly figure { data: [...], layout: {...} }, e.g. from lossFigure(...).',
+    );
   }
   const width = options.width ?? layoutSize(figure, 'width') ?? 900;
   const height = options.height ?? layoutSize(figure, 'height') ?? 450;
@@ -155,7 +169,10 @@ export async function show(figure: PlotlyFigure, options: ShowOptions = {}): Pro
   if (claim) libraryEmitted = true;
   let built: FigureBundleResult & { withLibrary: boolean };
   try {
-    built = await buildBundle(figure, inKernel && options.includeLibrary === undefined ? { ...options, includeLibrary: claim } : options);
+    built = await buildBundle(
+      figure,
+      inKernel && options.includeLibrary === undefined ? { ...options, includeLibrary: claim } : options,
+    );
   } catch (err) {
     if (claim) libraryEmitted = false;
     throw err;

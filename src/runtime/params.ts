@@ -29,13 +29,20 @@ export function params<T extends object>(settings: T, quick: Partial<T> = {}): T
   if (!isQuickMode()) return { ...settings };
   for (const key of Object.keys(quick)) {
     if (!(key in settings)) {
-      throw new Error(`params(): quick-mode key "${key}" is not one of the settings (${Object.keys(settings).join(', ')}). Fix the notebook's quick overrides.`);
+      throw new Error(
+        `params(): quick-mode key "${key}" is not one of the settings (${Object.keys(settings).join(', ')}). Fix the notebook's quick overrides.`,
+      );
     }
   }
   const merged = { ...settings, ...quick };
   const changes = Object.keys(quick)
-    .map((k) => `${k}: ${JSON.stringify((settings as Record<string, unknown>)[k])} → ${JSON.stringify((quick as Record<string, unknown>)[k])}`)
+    .map(
+      (k) =>
+        `${k}: ${JSON.stringify((settings as Record<string, unknown>)[k])} → ${JSON.stringify((quick as Record<string, unknown>)[k])}`,
+    )
     .join(', ');
-  console.log(`⚠ MODO RÁPIDO (RNN_QUICK=1): ajustes reducidos para CI, los números no son los del documento. ${changes || '(sin cambios)'}`);
+  console.log(
+    `⚠ MODO RÁPIDO (RNN_QUICK=1): ajustes reducidos para CI, los números no son los del documento. ${changes || '(sin cambios)'}`,
+  );
   return merged;
 }

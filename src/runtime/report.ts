@@ -4,7 +4,10 @@ import { outDir } from './paths';
 import { isQuickMode } from './params';
 
 /** A notebook's key results: flat numbers or strings, or one level of named groups (e.g. per model). */
-export type Metrics = Record<string, number | string | boolean | null | Record<string, number | string | boolean | null>>;
+export type Metrics = Record<
+  string,
+  number | string | boolean | null | Record<string, number | string | boolean | null>
+>;
 
 export interface ReportOptions {
   /** Notebook name used for the file name; default `RNN_NOTEBOOK` (set by the runner) or `notebook`. */
@@ -126,7 +129,11 @@ export function report(metrics: Metrics, options: ReportOptions = {}): string {
     }
   }
   const w = Math.max(7, ...rows.map((r) => r[0].length));
-  const lines = [`Resumen de ${notebook}${isQuickMode() ? ' (modo rápido)' : ''}`, `${'métrica'.padEnd(w)}  valor`, `${'-'.repeat(w)}  ${'-'.repeat(12)}`];
+  const lines = [
+    `Resumen de ${notebook}${isQuickMode() ? ' (modo rápido)' : ''}`,
+    `${'métrica'.padEnd(w)}  valor`,
+    `${'-'.repeat(w)}  ${'-'.repeat(12)}`,
+  ];
   for (const [k, v] of rows) lines.push(`${k.padEnd(w)}  ${v}`);
   const file = path.join(options.dir ?? outDir(), `${notebook}.metrics.json`);
   const payload = { notebook, quick: isQuickMode(), writtenAt: new Date().toISOString(), metrics };

@@ -98,7 +98,8 @@ abstract class AffineScaler implements Scaler {
 
   /** Learns the statistics from the training part only. Returns this. */
   fit(values: Float64Array): this {
-    if (values.length === 0) throw new Error(`${this.constructor.name}.fit: values is empty; pass the training part of the series.`);
+    if (values.length === 0)
+      throw new Error(`${this.constructor.name}.fit: values is empty; pass the training part of the series.`);
     if (values.length % this.features !== 0) {
       throw new Error(
         `${this.constructor.name}.fit: ${values.length} values are not rows of features = ${this.features}; ` +
@@ -111,7 +112,8 @@ abstract class AffineScaler implements Scaler {
   }
 
   protected ready(method: string): [Float64Array, Float64Array] {
-    if (!this.scale || !this.offset) throw new Error(`${this.constructor.name}.${method}: call fit(trainingValues) first.`);
+    if (!this.scale || !this.offset)
+      throw new Error(`${this.constructor.name}.${method}: call fit(trainingValues) first.`);
     return [this.scale, this.offset];
   }
 
@@ -273,7 +275,10 @@ export class FixedRangeScaler implements Scaler {
       out[i] = lo + (v - this.min) * k;
     }
     this.outOfRange = { count, lowest: count ? lowest : NaN, highest: count ? highest : NaN };
-    if (count) console.warn(`FixedRangeScaler: ${count} value(s) outside [${this.min}, ${this.max}] (from ${lowest} to ${highest}); they map outside [${lo}, ${hi}] and were not clipped.`);
+    if (count)
+      console.warn(
+        `FixedRangeScaler: ${count} value(s) outside [${this.min}, ${this.max}] (from ${lowest} to ${highest}); they map outside [${lo}, ${hi}] and were not clipped.`,
+      );
     return out;
   }
   inverseTransform(values: Float64Array, options?: ScaleOptions): Float64Array {

@@ -45,7 +45,9 @@ export function checkWindowInputs(name: string, x: Array3D, expected: WindowShap
 /** Throws unless `data` (windows with targets, or a lazy batch source) fits `expected`. */
 export function checkTrainData(name: string, data: TrainData, expected: WindowShape): void {
   if (data === null || typeof data !== 'object') {
-    throw new Error(`${name}: ${String(data)} is not training data; pass windows {x, y} (lagWindows) or a batch source (timeseriesDatasetFromArray).`);
+    throw new Error(
+      `${name}: ${String(data)} is not training data; pass windows {x, y} (lagWindows) or a batch source (timeseriesDatasetFromArray).`,
+    );
   }
   if (isWindowBatches(data)) {
     if (data.sequenceLength !== expected.steps || data.features !== expected.features) {
@@ -55,17 +57,22 @@ export function checkTrainData(name: string, data: TrainData, expected: WindowSh
       );
     }
     if (data.outputs !== expected.outputs) {
-      throw new Error(`${name}: the source has ${data.outputs} target(s) per window but the model gives ${expected.outputs}; rebuild the model with outputUnits: ${data.outputs}.`);
+      throw new Error(
+        `${name}: the source has ${data.outputs} target(s) per window but the model gives ${expected.outputs}; rebuild the model with outputUnits: ${data.outputs}.`,
+      );
     }
     return;
   }
   const { x, y } = data;
   if (!x || !y || !Array.isArray(x.shape) || x.shape.length !== 3) {
-    throw new Error(`${name}: expected windows {x: [n, steps, features], y}, got ${JSON.stringify(Object.keys(data))}; build them with lagWindows.`);
+    throw new Error(
+      `${name}: expected windows {x: [n, steps, features], y}, got ${JSON.stringify(Object.keys(data))}; build them with lagWindows.`,
+    );
   }
   checkWindowInputs(name, x, expected, `${name}.x`);
   const n = x.shape[0];
-  if (n === 0) throw new Error(`${name}: there are no windows; the series is shorter than the window length ${expected.steps}.`);
+  if (n === 0)
+    throw new Error(`${name}: there are no windows; the series is shorter than the window length ${expected.steps}.`);
   if (y.data.length !== n * expected.outputs) {
     throw new Error(
       `${name}: ${y.data.length} targets for ${n} windows, but the model gives ${expected.outputs} output(s) per window; ` +
@@ -73,7 +80,9 @@ export function checkTrainData(name: string, data: TrainData, expected: WindowSh
     );
   }
   if (y.data.length !== product(y.shape)) {
-    throw new Error(`${name}.y: the shape [${y.shape.join(', ')}] needs ${product(y.shape)} values but the data has ${y.data.length}; slice windows with sliceWindows.`);
+    throw new Error(
+      `${name}.y: the shape [${y.shape.join(', ')}] needs ${product(y.shape)} values but the data has ${y.data.length}; slice windows with sliceWindows.`,
+    );
   }
   const bad = firstNonFinite(y.data);
   if (bad >= 0) {

@@ -72,7 +72,10 @@ export function splitFirstN(n: number, nTrain: number): [IndexRange, IndexRange]
   if (!Number.isInteger(nTrain) || nTrain <= 0 || nTrain >= n) {
     throw new Error(`nTrain: ${nTrain} must be an integer in (0, ${n}) so that both parts have data.`);
   }
-  return [{ start: 0, end: nTrain }, { start: nTrain, end: n }];
+  return [
+    { start: 0, end: nTrain },
+    { start: nTrain, end: n },
+  ];
 }
 
 /** The part of an array in `range` (a range past its end is an error, not a shorter part). */

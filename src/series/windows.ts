@@ -1,7 +1,13 @@
 import type { Array2D, Array3D, BatchBuffers, FlatBatch, TrainData, WindowBatches, WindowSet } from '../core/types';
 import { seededRandom as rng } from '../runtime/random';
 import {
-  checkFinite, checkIndex, checkNumber, checkOptionKeys, checkPositiveInt, describeValue, firstNonFinite,
+  checkFinite,
+  checkIndex,
+  checkNumber,
+  checkOptionKeys,
+  checkPositiveInt,
+  describeValue,
+  firstNonFinite,
 } from '../core/checks';
 
 /** A seeded Fisher–Yates permutation of 0..n-1. */
@@ -25,7 +31,9 @@ function as2D(data: Float64Array | Array2D, name: string): Array2D {
     throw new Error(`${name}: expected a Float64Array or { data: Float64Array, shape: [rows, features] }.`);
   }
   if (data.data.length !== data.shape[0] * data.shape[1]) {
-    throw new Error(`${name}: data has ${data.data.length} values but shape ${JSON.stringify(data.shape)} needs ${data.shape[0] * data.shape[1]}.`);
+    throw new Error(
+      `${name}: data has ${data.data.length} values but shape ${JSON.stringify(data.shape)} needs ${data.shape[0] * data.shape[1]}.`,
+    );
   }
   return data;
 }
@@ -48,7 +56,14 @@ export interface TimeseriesDatasetOptions {
 }
 
 const DATASET_OPTIONS = [
-  'sequenceLength', 'samplingRate', 'sequenceStride', 'startIndex', 'endIndex', 'batchSize', 'shuffle', 'seed',
+  'sequenceLength',
+  'samplingRate',
+  'sequenceStride',
+  'startIndex',
+  'endIndex',
+  'batchSize',
+  'shuffle',
+  'seed',
 ] as const;
 
 /** The lazy windows of `timeseriesDatasetFromArray`. */
@@ -118,7 +133,9 @@ export function timeseriesDatasetFromArray(
   let span = endIndex - startIndex - (sequenceLength - 1) * samplingRate;
   if (t) span = Math.min(span, t.shape[0] - startIndex);
   if (span <= 0) {
-    throw new Error(`data: ${endIndex - startIndex} rows between startIndex and endIndex are too few for windows of sequenceLength ${sequenceLength} with samplingRate ${samplingRate}; use shorter windows or more data.`);
+    throw new Error(
+      `data: ${endIndex - startIndex} rows between startIndex and endIndex are too few for windows of sequenceLength ${sequenceLength} with samplingRate ${samplingRate}; use shorter windows or more data.`,
+    );
   }
   const numWindows = Math.ceil(span / stride);
   const starts = new Int32Array(numWindows);
@@ -172,7 +189,8 @@ export function timeseriesDatasetFromArray(
     outputs,
     starts,
     batch(index: number, epoch = 0, into?: BatchBuffers) {
-      if (!Number.isInteger(index) || index < 0 || index >= numBatches) throw new Error(`batch: index ${index} is outside 0…${numBatches - 1}.`);
+      if (!Number.isInteger(index) || index < 0 || index >= numBatches)
+        throw new Error(`batch: index ${index} is outside 0…${numBatches - 1}.`);
       const from = index * batchSize;
       const to = Math.min(numWindows, from + batchSize);
       const perm = orderFor(epoch);
@@ -275,8 +293,16 @@ export function sliceWindows(set: WindowSet, from = 0, to?: number): WindowSet {
 }
 
 /** Resolves a Python-style slice `[from:to]` of a length-n sequence to absolute bounds. */
-export function resolveSlice(n: number, from: number | undefined, to: number | undefined, what: string): [number, number] {
-  for (const [name, v] of [['from', from], ['to', to]] as const) {
+export function resolveSlice(
+  n: number,
+  from: number | undefined,
+  to: number | undefined,
+  what: string,
+): [number, number] {
+  for (const [name, v] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (v === undefined) continue;
     checkNumber(`${what}: ${name}`, v, 'give an integer index (negative counts from the end) or leave it out');
     if (!Number.isInteger(v)) {
@@ -311,7 +337,10 @@ export function* epochBatches(
   if (isWindowBatches(data)) {
     const src = data;
     // one pair of buffers for the whole epoch (each batch is used before the next is made)
-    const into = { x: new Float64Array(src.batchSize * src.sequenceLength * src.features), y: new Float64Array(src.batchSize * src.outputs) };
+    const into = {
+      x: new Float64Array(src.batchSize * src.sequenceLength * src.features),
+      y: new Float64Array(src.batchSize * src.outputs),
+    };
     for (let b = 0; b < src.numBatches; b++) {
       const { x, y } = src.batch(b, epoch, into);
       yield { x: x.data, y: y.data, n: x.shape[0] };

@@ -23,9 +23,17 @@ const EVALUATION_BATCH = 1024;
 
 function activationOf(config: Record<string, unknown>, key: string, layer: string): ActivationName {
   const raw = config[key];
-  const name = typeof raw === 'string' ? raw : raw && typeof raw === 'object' ? String((raw as { className?: string }).className) : 'linear';
+  const name =
+    typeof raw === 'string'
+      ? raw
+      : raw && typeof raw === 'object'
+        ? String((raw as { className?: string }).className)
+        : 'linear';
   const act = activationNamed(name);
-  if (!act) throw new Unsupported(`layer ${layer} uses activation "${name}" (the engine supports ${ACTIVATION_NAMES.join(', ')})`);
+  if (!act)
+    throw new Unsupported(
+      `layer ${layer} uses activation "${name}" (the engine supports ${ACTIVATION_NAMES.join(', ')})`,
+    );
   return act;
 }
 
@@ -33,30 +41,58 @@ function activationOf(config: Record<string, unknown>, key: string, layer: strin
 function layerSpecOf(layer: tfTypes.layers.Layer, size: number, steps: number): LayerSpec {
   const cls = layer.getClassName();
   const c = layer.getConfig() as Record<string, unknown>;
-  if (c.stateful) throw new Unsupported(`layer ${layer.name} is stateful (the engine resets the state for every window)`);
-  if ((c.dropout as number) > 0 || (c.recurrentDropout as number) > 0) throw new Unsupported(`layer ${layer.name} uses dropout`);
+  if (c.stateful)
+    throw new Unsupported(`layer ${layer.name} is stateful (the engine resets the state for every window)`);
+  if ((c.dropout as number) > 0 || (c.recurrentDropout as number) > 0)
+    throw new Unsupported(`layer ${layer.name} uses dropout`);
   if (c.useBias === false) throw new Unsupported(`layer ${layer.name} has no bias`);
   if ((c.kernelRegularizer || c.recurrentRegularizer || c.biasRegularizer || c.activityRegularizer) && cls !== 'RNN') {
-    throw new Unsupported(`layer ${layer.name} has a regularizer set in the model (use the l2 option of train() instead)`);
+    throw new Unsupported(
+      `layer ${layer.name} has a regularizer set in the model (use the l2 option of train() instead)`,
+    );
   }
   const returnSequences = !!c.returnSequences;
   switch (cls) {
     case 'SimpleRNN':
-      return { type: 'elman', inSize: size, units: c.units as number, returnSequences, act: activationOf(c, 'activation', layer.name), rec: 'sigmoid' };
+      return {
+        type: 'elman',
+        inSize: size,
+        units: c.units as number,
+        returnSequences,
+        act: activationOf(c, 'activation', layer.name),
+        rec: 'sigmoid',
+      };
     case 'LSTM':
     case 'GRU': {
       if (c.resetAfter) throw new Unsupported(`layer ${layer.name} uses resetAfter`);
       const type = cls === 'LSTM' ? 'lstm' : 'gru';
       const act = activationOf(c, 'activation', layer.name);
-      return { type, inSize: size, units: c.units as number, returnSequences, act, rec: activationOf(c, 'recurrentActivation', layer.name) };
+      return {
+        type,
+        inSize: size,
+        units: c.units as number,
+        returnSequences,
+        act,
+        rec: activationOf(c, 'recurrentActivation', layer.name),
+      };
     }
     case 'RNN': {
       const cell = (layer as unknown as { cell?: tfTypes.layers.Layer }).cell;
-      if (!(cell instanceof JordanCell)) throw new Unsupported(`layer ${layer.name} wraps a ${cell?.getClassName() ?? 'unknown'} cell`);
+      if (!(cell instanceof JordanCell))
+        throw new Unsupported(`layer ${layer.name} wraps a ${cell?.getClassName() ?? 'unknown'} cell`);
       const act = activationNamed(cell.activation);
       const outAct = activationNamed(cell.outputActivation);
-      if (!act || !outAct) throw new Unsupported(`layer ${layer.name} uses activations "${cell.activation}", "${cell.outputActivation}"`);
-      return { type: 'jordan', inSize: size, units: [...cell.units], outputs: cell.outputUnits, returnSequences, act, outAct };
+      if (!act || !outAct)
+        throw new Unsupported(`layer ${layer.name} uses activations "${cell.activation}", "${cell.outputActivation}"`);
+      return {
+        type: 'jordan',
+        inSize: size,
+        units: [...cell.units],
+        outputs: cell.outputUnits,
+        returnSequences,
+        act,
+        outAct,
+      };
     }
     case 'Dense':
       return { type: 'dense', inSize: size, units: c.units as number, act: activationOf(c, 'activation', layer.name) };
@@ -71,7 +107,9 @@ function layerSpecOf(layer: tfTypes.layers.Layer, size: number, steps: number): 
 function readArchitecture(model: tfTypes.LayersModel): { spec: NetworkSpec; tfLayers: tfTypes.layers.Layer[] } {
   const inShape = model.inputs[0].shape;
   if (inShape.length !== 3 || inShape[1] === null || inShape[2] === null) {
-    throw new Unsupported(`the input shape ${JSON.stringify(inShape)} is not [batch, steps, features] with fixed steps`);
+    throw new Unsupported(
+      `the input shape ${JSON.stringify(inShape)} is not [batch, steps, features] with fixed steps`,
+    );
   }
   const steps = inShape[1] as number;
   const features = inShape[2] as number;
@@ -112,7 +150,9 @@ export class FusedNetwork extends Network {
   constructor(readonly model: tfTypes.LayersModel) {
     const { spec, tfLayers } = readArchitecture(model);
     super(spec);
-    this.owners = tfLayers.map((tfLayer, i) => ({ tfLayer, params: this.layers[i].params })).filter((o) => o.params.length > 0);
+    this.owners = tfLayers
+      .map((tfLayer, i) => ({ tfLayer, params: this.layers[i].params }))
+      .filter((o) => o.params.length > 0);
     this.readWeights();
   }
 
@@ -120,10 +160,14 @@ export class FusedNetwork extends Network {
   readWeights(): void {
     for (const { tfLayer, params } of this.owners) {
       const ws = tfLayer.getWeights();
-      if (ws.length !== params.length) throw new Error(`layer ${tfLayer.name} has ${ws.length} weights, expected ${params.length}`);
+      if (ws.length !== params.length)
+        throw new Error(`layer ${tfLayer.name} has ${ws.length} weights, expected ${params.length}`);
       ws.forEach((w, i) => {
         const data = w.dataSync();
-        if (data.length !== params[i].value.length) throw new Error(`weight ${i} of ${tfLayer.name} has ${data.length} values, expected ${params[i].value.length}`);
+        if (data.length !== params[i].value.length)
+          throw new Error(
+            `weight ${i} of ${tfLayer.name} has ${data.length} values, expected ${params[i].value.length}`,
+          );
         params[i].value.set(data);
       });
     }
@@ -177,7 +221,11 @@ export async function fitFast(
         train: trainer.step.bind(trainer),
         validate: (v: TrainData) => trainer.evaluate(epochBatches(v, { batchSize: EVALUATION_BATCH })),
       };
-      result = await runEpochs(step, data, options, { ...loop, shuffle: options.shuffle !== false, batchPauses: false });
+      result = await runEpochs(step, data, options, {
+        ...loop,
+        shuffle: options.shuffle !== false,
+        batchPauses: false,
+      });
     } finally {
       await trainer.close();
     }
@@ -202,7 +250,12 @@ export function predictFast(model: tfTypes.LayersModel, x: Array3D): Float64Arra
  * Loss and gradients of one batch as the engine computes them, in the order of
  * `model.trainableWeights` (for tests against tfjs and finite differences).
  */
-export function engineGradients(model: tfTypes.LayersModel, data: WindowSet, loss: LossName = 'mse', l2 = 0): { loss: number; grads: Float64Array[]; network: FusedNetwork } {
+export function engineGradients(
+  model: tfTypes.LayersModel,
+  data: WindowSet,
+  loss: LossName = 'mse',
+  l2 = 0,
+): { loss: number; grads: Float64Array[]; network: FusedNetwork } {
   checkTrainData('data', data, modelWindowShape(model));
   const net = new FusedNetwork(model);
   const batch = { x: data.x.data, y: data.y.data, n: data.x.shape[0] };

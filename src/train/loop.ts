@@ -109,7 +109,12 @@ function batchCount(data: TrainData, batchSize: number): number {
  * Runs `options.epochs` epochs of `step` over `data` and returns the history (without the
  * `engine` field, which the backend adds).
  */
-export async function runEpochs(step: BatchStep, data: TrainData, options: TrainOptions, settings: LoopSettings): Promise<Omit<TrainHistory, 'engine'>> {
+export async function runEpochs(
+  step: BatchStep,
+  data: TrainData,
+  options: TrainOptions,
+  settings: LoopSettings,
+): Promise<Omit<TrainHistory, 'engine'>> {
   const metrics = options.metrics ?? [];
   const history = emptyHistory(options);
   const secondsPerEpoch: number[] = [];
@@ -130,7 +135,12 @@ export async function runEpochs(step: BatchStep, data: TrainData, options: Train
     const sums = { mse: 0, mae: 0 };
     let batchIndex = 0;
     let lastPause = Date.now();
-    for (const b of epochBatches(data, { batchSize: options.batchSize, epoch, shuffle: settings.shuffle, seed: options.seed ?? 0 })) {
+    for (const b of epochBatches(data, {
+      batchSize: options.batchSize,
+      epoch,
+      shuffle: settings.shuffle,
+      seed: options.seed ?? 0,
+    })) {
       const result = step.train(b, sums);
       const value = typeof result === 'number' ? result : await result;
       if (!Number.isFinite(value) && options.stopOnNaN !== false) throw divergenceError(value, epoch, batchIndex);

@@ -11,7 +11,13 @@ import { epochBatches } from '../series/windows';
 import { engineSupport, predictFast } from './fast';
 
 /** Predictions for `n` checked windows, by the engine when it supports the model, else by tfjs. */
-function predictRows(model: tfTypes.LayersModel, x: Float64Array, n: number, shape: [number, number], resetState = true): Float64Array {
+function predictRows(
+  model: tfTypes.LayersModel,
+  x: Float64Array,
+  n: number,
+  shape: [number, number],
+  resetState = true,
+): Float64Array {
   if (engineSupport(model) === null) {
     return predictFast(model, { data: x, shape: [n, shape[0], shape[1]] });
   }

@@ -21,7 +21,11 @@ export class ProgressLine {
    * @param epochs  total epochs, for "época i/N" and the time left
    * @param enabled false prints nothing at all
    */
-  constructor(private readonly label: string, private readonly epochs: number, private readonly enabled: boolean) {}
+  constructor(
+    private readonly label: string,
+    private readonly epochs: number,
+    private readonly enabled: boolean,
+  ) {}
 
   /** After epoch `epoch` (0-based) with its logs; the last epoch is always shown. */
   update(epoch: number, logs: EpochLogs, force = false): void {
@@ -46,7 +50,12 @@ export class ProgressLine {
     const perEpoch = elapsed / Math.max(progress, 1e-9);
     const eta = perEpoch * (this.epochs - progress);
     const parts = Object.entries(this.logs).map(([k, v]) => `${k} ${fmt(v)}`);
-    const text = [`${this.label} · época ${shownEpoch}/${this.epochs}${extra}`, ...parts, `${perEpoch.toFixed(2)} s/época`, `quedan ~${eta.toFixed(0)} s`].join(' · ');
+    const text = [
+      `${this.label} · época ${shownEpoch}/${this.epochs}${extra}`,
+      ...parts,
+      `${perEpoch.toFixed(2)} s/época`,
+      `quedan ~${eta.toFixed(0)} s`,
+    ].join(' · ');
     this.width = Math.max(this.width, text.length);
     process.stdout.write(`\r${text.padEnd(this.width)}`);
   }

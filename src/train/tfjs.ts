@@ -31,7 +31,9 @@ function makeOptimizer(options: TrainOptions): tfTypes.Optimizer {
 }
 
 function lossTensor(loss: LossName, y: tfTypes.Tensor, p: tfTypes.Tensor): tfTypes.Scalar {
-  return loss === 'mse' ? (tf.losses.meanSquaredError(y, p) as tfTypes.Scalar) : (tf.losses.absoluteDifference(y, p) as tfTypes.Scalar);
+  return loss === 'mse'
+    ? (tf.losses.meanSquaredError(y, p) as tfTypes.Scalar)
+    : (tf.losses.absoluteDifference(y, p) as tfTypes.Scalar);
 }
 
 /** The L2 term `l2·Σw²` over the kernels, as a tensor (so tfjs differentiates it). */
@@ -82,13 +84,20 @@ function checkStateful(model: tfTypes.LayersModel, data: TrainData, options: Tra
   const n = lazy ? data.numWindows : data.x.shape[0];
   if (n % fixed !== 0) {
     const keep = n - (n % fixed);
-    throw new Error(`data: ${n} windows are not a multiple of the stateful model's batch size ${fixed}; keep the first ${keep} (e.g. sliceWindows(set, 0, ${keep})).`);
+    throw new Error(
+      `data: ${n} windows are not a multiple of the stateful model's batch size ${fixed}; keep the first ${keep} (e.g. sliceWindows(set, 0, ${keep})).`,
+    );
   }
   return fixed;
 }
 
 /** The tfjs batch step: `optimizer.minimize` on the loss (plus L2), then weight decay. */
-function tfjsStep(model: tfTypes.LayersModel, optimizer: tfTypes.Optimizer, options: TrainOptions, stateful: boolean): BatchStep {
+function tfjsStep(
+  model: tfTypes.LayersModel,
+  optimizer: tfTypes.Optimizer,
+  options: TrainOptions,
+  stateful: boolean,
+): BatchStep {
   const loss = options.loss ?? 'mse';
   const l2 = options.l2 ?? 0;
   const decay = options.weightDecay ?? 0;
@@ -115,7 +124,11 @@ function tfjsStep(model: tfTypes.LayersModel, optimizer: tfTypes.Optimizer, opti
           vars,
         ) as tfTypes.Scalar;
         const e = tf.sub(pred!, y);
-        const r = [cost.dataSync()[0], wantErrors ? tf.sum(tf.square(e)).dataSync()[0] : 0, wantErrors ? tf.sum(tf.abs(e)).dataSync()[0] : 0];
+        const r = [
+          cost.dataSync()[0],
+          wantErrors ? tf.sum(tf.square(e)).dataSync()[0] : 0,
+          wantErrors ? tf.sum(tf.abs(e)).dataSync()[0] : 0,
+        ];
         pred!.dispose();
         return r;
       });
@@ -140,7 +153,12 @@ function tfjsStep(model: tfTypes.LayersModel, optimizer: tfTypes.Optimizer, opti
  * (a divergence, a failing hook), the model gets back the weights it had before (as the fast
  * engine, which writes its weights into the model only at the end).
  */
-export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions, loop: Pick<LoopSettings, 'onBatch' | 'warn'> = {}): Promise<TrainHistory> {
+export async function fitTfjs(
+  model: tfTypes.LayersModel,
+  data: TrainData,
+  options: TrainOptions,
+  loop: Pick<LoopSettings, 'onBatch' | 'warn'> = {},
+): Promise<TrainHistory> {
   const stateful = checkStateful(model, data, options) !== null;
   const optimizer = makeOptimizer(options);
   // The weights as they are now, to put back if training stops with an error (a divergence would
@@ -148,7 +166,11 @@ export async function fitTfjs(model: tfTypes.LayersModel, data: TrainData, optio
   // a clone is a reference to the current data, not a copy: nothing is copied per batch.
   const before = model.getWeights().map((w) => tf.clone(w));
   try {
-    const result = await runEpochs(tfjsStep(model, optimizer, options, stateful), data, options, { ...loop, shuffle: options.shuffle ?? !stateful, batchPauses: true });
+    const result = await runEpochs(tfjsStep(model, optimizer, options, stateful), data, options, {
+      ...loop,
+      shuffle: options.shuffle ?? !stateful,
+      batchPauses: true,
+    });
     return { ...result, engine: 'tfjs' };
   } catch (err) {
     model.setWeights(before);

@@ -62,8 +62,9 @@ const quoted = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v
 function unknownOptionHint(key: string): string {
   if (FOREIGN_OPTIONS[key]) return FOREIGN_OPTIONS[key];
   const plain = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
-  const near = OPTION_NAMES.map((name) => ({ name, d: editDistance(plain(key), plain(name)) }))
-    .sort((a, b) => a.d - b.d)[0];
+  const near = OPTION_NAMES.map((name) => ({ name, d: editDistance(plain(key), plain(name)) })).sort(
+    (a, b) => a.d - b.d,
+  )[0];
   if (near.d === 0 || (near.d <= 2 && key.length >= 4)) return `did you mean "${near.name}"?`;
   return `the options are ${OPTION_NAMES.join(', ')}.`;
 }
@@ -219,7 +220,6 @@ function checkData(name: string, data: TrainData, model: tfTypes.LayersModel): v
 
 const saidWhy = new Set<string>();
 
-
 /**
  * Trains `model` on `data` — the one training call of every notebook. With `engine:
  * 'auto'` (default) the fused engine trains supported stacks (Elman, Jordan, LSTM, GRU,
@@ -245,7 +245,8 @@ export async function train(model: tfTypes.LayersModel, data: TrainData, options
   if (choice !== 'tfjs') {
     const reason = engineSupport(model);
     if (reason === null) useFast = true;
-    else if (choice === 'fast') throw new Error(`engine "fast" cannot train ${model.name}: ${reason}. Use engine: "auto" or "tfjs".`);
+    else if (choice === 'fast')
+      throw new Error(`engine "fast" cannot train ${model.name}: ${reason}. Use engine: "auto" or "tfjs".`);
     else {
       fallbackReason = reason;
       const key = `${model.name}: ${reason}`;
@@ -265,10 +266,17 @@ export async function train(model: tfTypes.LayersModel, data: TrainData, options
     },
   };
   const warn = (message: string) => progress.note(`${model.name}: ${message}`);
-  const loop = { onBatch: (epoch: number, batch: number, batches: number) => progress.batch(epoch, batch, batches), warn };
+  const loop = {
+    onBatch: (epoch: number, batch: number, batches: number) => progress.batch(epoch, batch, batches),
+    warn,
+  };
   const result = useFast ? await fitFast(model, data, opts, { warn }) : await fitTfjs(model, data, opts, loop);
   if (fallbackReason) result.fallbackReason = fallbackReason;
-  const last = Object.entries(result.history).map(([k, v]) => `${k} ${v[v.length - 1].toPrecision(4)}`).join(', ');
-  progress.finish(`${model.name}: ${options.epochs} épocas en ${result.totalSeconds.toFixed(1)} s (motor ${result.engine === 'fast' ? 'rápido' : 'tfjs'}); ${last}`);
+  const last = Object.entries(result.history)
+    .map(([k, v]) => `${k} ${v[v.length - 1].toPrecision(4)}`)
+    .join(', ');
+  progress.finish(
+    `${model.name}: ${options.epochs} épocas en ${result.totalSeconds.toFixed(1)} s (motor ${result.engine === 'fast' ? 'rápido' : 'tfjs'}); ${last}`,
+  );
   return result;
 }

@@ -56,7 +56,8 @@ function resolveLocal(from: string, spec: string): string {
   throw new Error(`${from}: cannot resolve ${spec}`);
 }
 
-const packageName = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+const packageName = (spec: string): string =>
+  spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 /** The imports of the files under `base` that the rules do not allow. */
@@ -86,7 +87,14 @@ function forbiddenImports(base: string, rules: Map<string, Rule>): string[] {
 /** Import cycles between the files under `base`, each as `a.ts → b.ts → a.ts`. */
 function importCycles(base: string): string[] {
   const files = sourceFiles(base);
-  const graph = new Map(files.map((f) => [f, importsOf(f).filter((s) => s.startsWith('.')).map((s) => resolveLocal(f, s))]));
+  const graph = new Map(
+    files.map((f) => [
+      f,
+      importsOf(f)
+        .filter((s) => s.startsWith('.'))
+        .map((s) => resolveLocal(f, s)),
+    ]),
+  );
   const state = new Map<string, 'open' | 'done'>();
   const cycles: string[] = [];
   const visit = (f: string, trail: string[]) => {
@@ -130,7 +138,10 @@ describe('src imports run downward only', () => {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), text);
     };
-    write('engine/a.ts', "import { x } from '../train/b';\nimport * as tf from '@tensorflow/tfjs';\nexport const a = 1;\n");
+    write(
+      'engine/a.ts',
+      "import { x } from '../train/b';\nimport * as tf from '@tensorflow/tfjs';\nexport const a = 1;\n",
+    );
     write('train/b.ts', "import { a } from '../engine/a';\nexport const x = a;\n");
     try {
       expect(forbiddenImports(dir, rules)).toEqual([

@@ -15,9 +15,14 @@ const lib = JSON.stringify(path.join(root, 'dist'));
 const CHARTS = 10;
 
 describe.skipIf(skip)('charts in a real browser', () => {
-  it('draw offline, keep static images for viewers without JavaScript, and stay small', { timeout: 300_000 }, async () => {
+  it('draw offline, keep static images for viewers without JavaScript, and stay small', {
+    timeout: 300_000,
+  }, async () => {
     const exe = chromiumPath();
-    if (!exe) throw new Error('Chromium is required for the browser test: apt-get install chromium (or set RNN_CHROMIUM, or RNN_SKIP_BROWSER=1 to skip).');
+    if (!exe)
+      throw new Error(
+        'Chromium is required for the browser test: apt-get install chromium (or set RNN_CHROMIUM, or RNN_SKIP_BROWSER=1 to skip).',
+      );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-browser-'));
     const nb = writeNotebook(dir, 'graficos', [
       `import { show, seriesFigure, lossFigure, hitRateFigure, correlogramFigure, distributionFigure, metricsComparisonFigure, paramCountFigure, smallMultiplesFigure, predictionFigure, report } from ${lib};`,
@@ -40,12 +45,16 @@ describe.skipIf(skip)('charts in a real browser', () => {
     const html = path.join(run.outDir, 'graficos.html');
     const ipynbSize = fs.statSync(path.join(run.outDir, 'graficos.ipynb')).size;
     const htmlSize = fs.statSync(html).size;
-    console.log(`executed notebook with ${CHARTS} charts: ipynb ${(ipynbSize / 1e6).toFixed(2)} MB, html ${(htmlSize / 1e6).toFixed(2)} MB`);
+    console.log(
+      `executed notebook with ${CHARTS} charts: ipynb ${(ipynbSize / 1e6).toFixed(2)} MB, html ${(htmlSize / 1e6).toFixed(2)} MB`,
+    );
     expect(ipynbSize).toBeLessThan(8 * 1024 * 1024);
     expect(htmlSize).toBeLessThan(8 * 1024 * 1024);
     const saved = JSON.parse(fs.readFileSync(path.join(run.outDir, 'graficos.ipynb'), 'utf8'));
     const withLibrary = saved.cells.filter((c: { outputs: Array<{ data?: Record<string, unknown> }> }) =>
-      c.outputs.some((o) => String(([] as string[]).concat((o.data?.['text/html'] as string[]) ?? []).join('')).includes('plotly.js v2')),
+      c.outputs.some((o) =>
+        String(([] as string[]).concat((o.data?.['text/html'] as string[]) ?? []).join('')).includes('plotly.js v2'),
+      ),
     );
     expect(withLibrary).toHaveLength(1);
 
@@ -62,7 +71,9 @@ describe.skipIf(skip)('charts in a real browser', () => {
       });
       await page.route(/^(?!file:|data:|about:)/, (route) => route.abort());
       await page.goto(url);
-      await page.waitForFunction((n) => document.querySelectorAll('.rnn-plot .js-plotly-plot').length === n, CHARTS, { timeout: 60_000 });
+      await page.waitForFunction((n) => document.querySelectorAll('.rnn-plot .js-plotly-plot').length === n, CHARTS, {
+        timeout: 60_000,
+      });
       await page.waitForTimeout(500);
       // every trace of every chart drawn (one SVG trace group per trace, with a path or bars)
       const charts = await page.$$eval('.rnn-plot .js-plotly-plot', (els) =>
@@ -84,14 +95,18 @@ describe.skipIf(skip)('charts in a real browser', () => {
       const noJs = await browser.newContext({ javaScriptEnabled: false });
       const still = await noJs.newPage();
       await still.goto(url);
-      const images = await still.$$eval('.rnn-plot img', (els) => els.map((el) => ({ src: (el as HTMLImageElement).src.slice(0, 22), w: (el as HTMLImageElement).naturalWidth })));
+      const images = await still.$$eval('.rnn-plot img', (els) =>
+        els.map((el) => ({ src: (el as HTMLImageElement).src.slice(0, 22), w: (el as HTMLImageElement).naturalWidth })),
+      );
       expect(images).toHaveLength(CHARTS);
       for (const img of images) {
         expect(img.src).toBe('data:image/png;base64,');
         expect(img.w).toBeGreaterThan(100);
       }
       // no blank box where the live chart would be
-      const liveHeights = await still.$$eval('.rnn-plot .rnn-plot-live', (els) => els.map((el) => (el as HTMLElement).offsetHeight));
+      const liveHeights = await still.$$eval('.rnn-plot .rnn-plot-live', (els) =>
+        els.map((el) => (el as HTMLElement).offsetHeight),
+      );
       expect(liveHeights).toEqual(new Array(CHARTS).fill(0));
       await noJs.close();
     } finally {
@@ -101,24 +116,48 @@ describe.skipIf(skip)('charts in a real browser', () => {
 
   it('a chart whose output renders before the one carrying plotly.js still draws', { timeout: 120_000 }, async () => {
     const exe = chromiumPath();
-    if (!exe) throw new Error('Chromium is required for the browser test: apt-get install chromium (or set RNN_CHROMIUM, or RNN_SKIP_BROWSER=1 to skip).');
+    if (!exe)
+      throw new Error(
+        'Chromium is required for the browser test: apt-get install chromium (or set RNN_CHROMIUM, or RNN_SKIP_BROWSER=1 to skip).',
+      );
     const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)));
-    const withLib = (await figureBundle(seriesFigure(days, days.map((_, i) => Math.sin(i / 9))), { staticImage: false, includeLibrary: true })).bundle['text/html'] as string;
-    const without = (await figureBundle(lossFigure({ history: { loss: [1, 0.5], val_loss: [1.2, 0.6] } }), { staticImage: false, includeLibrary: false })).bundle['text/html'] as string;
+    const withLib = (
+      await figureBundle(
+        seriesFigure(
+          days,
+          days.map((_, i) => Math.sin(i / 9)),
+        ),
+        { staticImage: false, includeLibrary: true },
+      )
+    ).bundle['text/html'] as string;
+    const without = (
+      await figureBundle(lossFigure({ history: { loss: [1, 0.5], val_loss: [1.2, 0.6] } }), {
+        staticImage: false,
+        includeLibrary: false,
+      })
+    ).bundle['text/html'] as string;
     await closeRenderer();
     expect(without).not.toContain('plotly.js v2');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-order-'));
     const file = path.join(dir, 'order.html');
     // As in JupyterLab with lazily rendered cells: the later output's script runs first.
     fs.writeFileSync(file, `<!doctype html><html><body>${without}<p>…</p>${withLib}</body></html>`);
-    const browser = await (await import('playwright-core')).chromium.launch({ executablePath: exe, args: CHROMIUM_FLAGS, headless: true });
+    const browser = await (await import('playwright-core')).chromium.launch({
+      executablePath: exe,
+      args: CHROMIUM_FLAGS,
+      headless: true,
+    });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.route(/^(?!file:|data:|about:)/, (route) => route.abort());
       await page.goto(`file://${file}`);
-      await page.waitForFunction(() => document.querySelectorAll('.rnn-plot .js-plotly-plot g.trace').length === 3, undefined, { timeout: 30_000 });
+      await page.waitForFunction(
+        () => document.querySelectorAll('.rnn-plot .js-plotly-plot g.trace').length === 3,
+        undefined,
+        { timeout: 30_000 },
+      );
       expect(errors).toEqual([]);
       const ticks = await page.$$eval('.xtick text', (els) => els.map((e) => e.textContent ?? '').join(' '));
       expect(ticks).toMatch(/ene|feb/); // Spanish month names on date axes

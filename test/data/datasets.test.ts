@@ -18,8 +18,20 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-data-'));
 describe.skipIf(!realDataDir)('the real course files (RNN_DATA_DIR)', () => {
   it.each([
     ['melbourne', 3650, '1981-01-01', '1990-12-31', { Temp: [20.7, 13.0] }],
-    ['amazon', 6516, '1997-05-15', '2023-04-05', { Open: [0.121875, 103.910004], Close: [0.097917, 101.099998], Volume: [1443120000, 45103000] }],
-    ['iberdrola', 3508, '2004-08-19', '2018-05-04', { Open: [4.1425, 6.542], Close: [4.145, 6.57], 'Adj Close': [1.541634, 6.57], Volume: [42915960, 10350879] }],
+    [
+      'amazon',
+      6516,
+      '1997-05-15',
+      '2023-04-05',
+      { Open: [0.121875, 103.910004], Close: [0.097917, 101.099998], Volume: [1443120000, 45103000] },
+    ],
+    [
+      'iberdrola',
+      3508,
+      '2004-08-19',
+      '2018-05-04',
+      { Open: [4.1425, 6.542], Close: [4.145, 6.57], 'Adj Close': [1.541634, 6.57], Volume: [42915960, 10350879] },
+    ],
     ['sp500', 7322, '1979-04-11', '2008-04-11', { y: [102.31, 1357.98] }],
   ] as const)('%s: %d rows from %s to %s, first and last values', async (name, rows, first, last, ends) => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -40,15 +52,23 @@ describe.skipIf(!realDataDir)('the real course files (RNN_DATA_DIR)', () => {
       log.mockRestore();
     }
   });
-  it.each(['melbourne', 'amazon', 'iberdrola', 'sp500'] as const)('%s: every row and value as a plain split of the file gives them', async (name) => {
-    const info = datasetInfo(name);
-    const lines = fs.readFileSync(path.join(realDataDir!, info.file), 'utf8').split(/\r?\n/).filter((l) => l !== '');
-    const cells = lines.map((l) => l.split(',').map((c) => c.replace(/"/g, '')));
-    const d = await loadDataset(name, { dataDir: realDataDir, download: false });
-    expect([info.dateColumn, ...d.columnNames]).toEqual(cells[0]);
-    expect(d.dates.map((t) => t.toISOString().slice(0, 10))).toEqual(cells.slice(1).map((r) => r[0]));
-    d.columnNames.forEach((c, j) => expect(Array.from(d.column(c))).toEqual(cells.slice(1).map((r) => Number(r[j + 1]))));
-  });
+  it.each(['melbourne', 'amazon', 'iberdrola', 'sp500'] as const)(
+    '%s: every row and value as a plain split of the file gives them',
+    async (name) => {
+      const info = datasetInfo(name);
+      const lines = fs
+        .readFileSync(path.join(realDataDir!, info.file), 'utf8')
+        .split(/\r?\n/)
+        .filter((l) => l !== '');
+      const cells = lines.map((l) => l.split(',').map((c) => c.replace(/"/g, '')));
+      const d = await loadDataset(name, { dataDir: realDataDir, download: false });
+      expect([info.dateColumn, ...d.columnNames]).toEqual(cells[0]);
+      expect(d.dates.map((t) => t.toISOString().slice(0, 10))).toEqual(cells.slice(1).map((r) => r[0]));
+      d.columnNames.forEach((c, j) =>
+        expect(Array.from(d.column(c))).toEqual(cells.slice(1).map((r) => Number(r[j + 1]))),
+      );
+    },
+  );
   it('keeps and counts the 13 zero-volume Iberdrola rows, or drops them on request', async () => {
     const kept = await loadDataset('iberdrola', { dataDir: realDataDir });
     expect(kept.notes.join()).toMatch(/13 fila\(s\) con volumen 0 .* conservadas/);
@@ -70,10 +90,15 @@ describe('CSV parsing', () => {
     expect(p.header).toEqual(['Date', 'Open', 'Volume']);
     expect(p.dates.map((d) => d.toISOString().slice(0, 10))).toEqual(['2020-01-02', '2020-01-06']);
     expect(Array.from(p.columns.Open)).toEqual([1.5, 2.5]);
-    expect(p.notes).toEqual(['1 fila(s) con valores nulos descartadas', '1 fila(s) con volumen 0 (festivos de Yahoo) conservadas']);
+    expect(p.notes).toEqual([
+      '1 fila(s) con valores nulos descartadas',
+      '1 fila(s) con volumen 0 (festivos de Yahoo) conservadas',
+    ]);
   });
   it("reads Jena's dd.mm.yyyy HH:MM:SS dates", () => {
-    const p = parseCsvText('Date Time,p (mbar),T (degC)\n01.01.2009 00:10:00,996.52,-8.02\n01.01.2009 00:20:00,996.57,-8.41\n');
+    const p = parseCsvText(
+      'Date Time,p (mbar),T (degC)\n01.01.2009 00:10:00,996.52,-8.02\n01.01.2009 00:20:00,996.57,-8.41\n',
+    );
     expect(p.dates[1].toISOString()).toBe('2009-01-01T00:20:00.000Z');
     expect(Array.from(p.columns['T (degC)'])).toEqual([-8.02, -8.41]);
   });
@@ -85,14 +110,22 @@ describe('CSV parsing', () => {
     expect(Array.from(d.column('Cierre'))).toEqual([4.512, 4.601]);
   });
   it('names the problem in bad files', () => {
-    expect(() => parseCsvText('Date,Close\n2020-01-01,abc\n', { source: 'x.csv' })).toThrow(/x.csv: column "Close" is not numeric \(e.g. "abc"\)/);
+    expect(() => parseCsvText('Date,Close\n2020-01-01,abc\n', { source: 'x.csv' })).toThrow(
+      /x.csv: column "Close" is not numeric \(e.g. "abc"\)/,
+    );
     expect(() => parseCsvText('Date,Close\n', { source: 'x.csv' })).toThrow(/no data rows/);
-    expect(() => parseCsvText('Date,Close\nyesterday,1\n', { source: 'x.csv' })).toThrow(/"yesterday" in column "Date" is not a date/);
-    expect(() => parseCsvText('Date,Close\n2020-01-01,1,2\n', { source: 'x.csv' })).toThrow(/line 2 has 3 fields but the header has 2/);
+    expect(() => parseCsvText('Date,Close\nyesterday,1\n', { source: 'x.csv' })).toThrow(
+      /"yesterday" in column "Date" is not a date/,
+    );
+    expect(() => parseCsvText('Date,Close\n2020-01-01,1,2\n', { source: 'x.csv' })).toThrow(
+      /line 2 has 3 fields but the header has 2/,
+    );
     expect(() => loadCsv('/no/such/file.csv')).toThrow(/does not exist/);
   });
   it('lists the valid names for an unknown dataset or column', async () => {
-    expect(() => datasetInfo('ibex')).toThrow(/Unknown dataset "ibex": use one of melbourne, amazon, iberdrola, sp500, jena/);
+    expect(() => datasetInfo('ibex')).toThrow(
+      /Unknown dataset "ibex": use one of melbourne, amazon, iberdrola, sp500, jena/,
+    );
     const d = loadCsv(writeTmp('Date,Close\n2020-01-01,1\n'));
     expect(() => d.column('Cierre')).toThrow(/Unknown column "Cierre" .* available columns are Close/);
   });
@@ -140,12 +173,16 @@ describe('downloads into the cache', () => {
   });
   it('leaves nothing behind on a checksum mismatch and says what to do', async () => {
     const dir = tmp();
-    await expect(downloadToCache({ url: `${base}/bad.csv`, target: path.join(dir, 'x.csv'), expected: { sha256: sha } })).rejects.toThrow(/does not match the expected checksum .*nothing was saved.*RNN_DATA_DIR/);
+    await expect(
+      downloadToCache({ url: `${base}/bad.csv`, target: path.join(dir, 'x.csv'), expected: { sha256: sha } }),
+    ).rejects.toThrow(/does not match the expected checksum .*nothing was saved.*RNN_DATA_DIR/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
   it('leaves nothing behind when the transfer is interrupted', async () => {
     const dir = tmp();
-    await expect(downloadToCache({ url: `${base}/cut.csv`, target: path.join(dir, 'x.csv'), expected: { sha256: sha } })).rejects.toThrow(/interrupted|aborted|socket hang up|ECONNRESET/);
+    await expect(
+      downloadToCache({ url: `${base}/cut.csv`, target: path.join(dir, 'x.csv'), expected: { sha256: sha } }),
+    ).rejects.toThrow(/interrupted|aborted|socket hang up|ECONNRESET/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
   it('loadDataset downloads into the cache once, then reads the cache', async () => {
@@ -171,8 +208,12 @@ describe('downloads into the cache', () => {
     const saved = process.env.RNN_DATA_DIR;
     delete process.env.RNN_DATA_DIR;
     try {
-      await expect(loadDataset('sp500', { url: 'http://127.0.0.1:9/SP500_Datos.csv' })).rejects.toThrow(/Could not download SP500_Datos.csv from http:\/\/127.0.0.1:9\/SP500_Datos.csv .*RNN_DATA_DIR/);
-      await expect(loadDataset('sp500', { download: false })).rejects.toThrow(/SP500_Datos.csv is not available locally .*RNN_DATA_DIR/);
+      await expect(loadDataset('sp500', { url: 'http://127.0.0.1:9/SP500_Datos.csv' })).rejects.toThrow(
+        /Could not download SP500_Datos.csv from http:\/\/127.0.0.1:9\/SP500_Datos.csv .*RNN_DATA_DIR/,
+      );
+      await expect(loadDataset('sp500', { download: false })).rejects.toThrow(
+        /SP500_Datos.csv is not available locally .*RNN_DATA_DIR/,
+      );
       expect(fs.readdirSync(process.env.RNN_CACHE_DIR!)).toEqual([]);
     } finally {
       if (saved) process.env.RNN_DATA_DIR = saved;
@@ -194,8 +235,12 @@ describe('Jena stand-in', () => {
     const summer = T.slice(144 * 190, 144 * 200).reduce((s, v) => s + v, 0) / 1440;
     const winter = T.slice(0, 1440).reduce((s, v) => s + v, 0) / 1440;
     expect(summer - winter).toBeGreaterThan(8);
-    expect(Array.from(generateJenaLike({ rows: 100, seed: 1 }).column('p (mbar)'))).toEqual(Array.from(a.column('p (mbar)').slice(0, 100)));
-    expect(Array.from(generateJenaLike({ rows: 100, seed: 2 }).column('p (mbar)'))).not.toEqual(Array.from(a.column('p (mbar)').slice(0, 100)));
+    expect(Array.from(generateJenaLike({ rows: 100, seed: 1 }).column('p (mbar)'))).toEqual(
+      Array.from(a.column('p (mbar)').slice(0, 100)),
+    );
+    expect(Array.from(generateJenaLike({ rows: 100, seed: 2 }).column('p (mbar)'))).not.toEqual(
+      Array.from(a.column('p (mbar)').slice(0, 100)),
+    );
   });
   it('loadJena says so when it falls back to generated data', async () => {
     const saved = process.env.RNN_DATA_DIR;

@@ -11,7 +11,10 @@ import { Heap, HeapArray, useEngineHeap } from '../../src/engine/heap';
 import { MatrixBlock, Products } from '../../src/engine/products';
 import { perturbedModel, relError, smallData } from '../support/models';
 
-const build = require(path.join(__dirname, '..', '..', 'scripts', 'build-wasm.js')) as { compileKernels(): Promise<Buffer>; generatedSource(b: Buffer): string };
+const build = require(path.join(__dirname, '..', '..', 'scripts', 'build-wasm.js')) as {
+  compileKernels(): Promise<Buffer>;
+  generatedSource(b: Buffer): string;
+};
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -36,13 +39,24 @@ describe('engine kernels', () => {
   });
 
   // shapes that take every path: column blocks of 16, of 2 and a last odd column; row blocks of 4 and single rows
-  for (const [rows, stride, n, T] of [[1, 1, 1, 1], [5, 20, 20, 3], [5, 20, 5, 7], [3, 7, 7, 2], [16, 64, 64, 12], [14, 64, 33, 5], [6, 40, 37, 9]]) {
+  for (const [rows, stride, n, T] of [
+    [1, 1, 1, 1],
+    [5, 20, 20, 3],
+    [5, 20, 5, 7],
+    [3, 7, 7, 2],
+    [16, 64, 64, 12],
+    [14, 64, 33, 5],
+    [6, 40, 37, 9],
+  ]) {
     it(`mvacc / mvdot / mtacc: WebAssembly = JavaScript = float64 sums for rows ${rows}, stride ${stride}, n ${n}, T ${T}`, () => {
       const results = [true, false].map((wasm) => {
         const heap = new Heap(wasm);
         expect(heap.simd).toBe(wasm);
         const owner = {};
-        const alloc = heap.arena(8 * (2 * rows * stride + 2 * n + 2 * rows + T * (rows + 1) + T * stride) + 1024, owner);
+        const alloc = heap.arena(
+          8 * (2 * rows * stride + 2 * n + 2 * rows + T * (rows + 1) + T * stride) + 1024,
+          owner,
+        );
         const r = seededRandom(rows * 100 + n);
         const M = filled(alloc, rows * stride, r);
         const gM = filled(alloc, rows * stride, r);
@@ -57,7 +71,8 @@ describe('engine kernels', () => {
         const gMBefore = Float64Array.from(gM);
         const K = heap.kernels;
         K.mvacc(out.byteOffset, v.byteOffset, rows, M.byteOffset, stride, n);
-        for (const accumulate of [0, 1]) K.mvdot(dv[accumulate].byteOffset, d.byteOffset, rows, M.byteOffset, stride, n, accumulate);
+        for (const accumulate of [0, 1])
+          K.mvdot(dv[accumulate].byteOffset, d.byteOffset, rows, M.byteOffset, stride, n, accumulate);
         K.mtacc(gM.byteOffset, stride, V.byteOffset, rows + 1, rows, D.byteOffset, stride, n, T);
         // against a direct float64 computation
         for (let j = 0; j < n; j++) {
@@ -88,7 +103,42 @@ describe('engine kernels', () => {
 
   it('sigmoid and tanh: within ~7 ulp of Math over the whole range, NaN kept, odd lengths', () => {
     const heap = new Heap();
-    const values: number[] = [0, -0, 1e-300, -1e-300, 1e-12, -1e-12, 1e-6, 0.1, -0.1, 0.3465, 0.3466, 0.5, -0.5, 1, -1, 2.5, -2.5, 10, -10, 19, 36, -36, 300, -300, 708, -708, 709, 710, -745, -800, 1e308, -1e308, Infinity, -Infinity];
+    const values: number[] = [
+      0,
+      -0,
+      1e-300,
+      -1e-300,
+      1e-12,
+      -1e-12,
+      1e-6,
+      0.1,
+      -0.1,
+      0.3465,
+      0.3466,
+      0.5,
+      -0.5,
+      1,
+      -1,
+      2.5,
+      -2.5,
+      10,
+      -10,
+      19,
+      36,
+      -36,
+      300,
+      -300,
+      708,
+      -708,
+      709,
+      710,
+      -745,
+      -800,
+      1e308,
+      -1e308,
+      Infinity,
+      -Infinity,
+    ];
     const r = seededRandom(5);
     for (let i = 0; i < 20_000; i++) values.push((r() * 2 - 1) * (r() < 0.5 ? 4 : 60));
     values.push(NaN); // odd length: the last value goes through the one-lane path
@@ -201,7 +251,14 @@ describe('engine kernels', () => {
       const dhPrev = Array.from({ length: U }, () => r() * 2 - 1);
       const dcNext = Array.from({ length: U }, () => r() * 2 - 1);
       // the cell written out, unit by unit
-      const want = { g: [] as number[], c: [] as number[], ac: [] as number[], h: [] as number[], dz: new Array<number>(4 * U), dc: [] as number[] };
+      const want = {
+        g: [] as number[],
+        c: [] as number[],
+        ac: [] as number[],
+        h: [] as number[],
+        dz: new Array<number>(4 * U),
+        dc: [] as number[],
+      };
       for (let u = 0; u < U; u++) {
         const [i, f, cc, o] = [sig(z[u]), sig(z[U + u]), Math.tanh(z[2 * U + u]), sig(z[3 * U + u])];
         const c = f * cPrev[u] + i * cc;
@@ -221,7 +278,8 @@ describe('engine kernels', () => {
       for (let u = 0; u < U; u++) want.g.push(sig(z[U + u]));
       for (let u = 0; u < U; u++) want.g.push(Math.tanh(z[2 * U + u]));
       for (let u = 0; u < U; u++) want.g.push(sig(z[3 * U + u]));
-      const close = (got: ArrayLike<number>, exp: number[]) => exp.forEach((e, k) => expect(Math.abs(got[k] - e)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(e))));
+      const close = (got: ArrayLike<number>, exp: number[]) =>
+        exp.forEach((e, k) => expect(Math.abs(got[k] - e)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(e))));
       const results = [true, false].map((wasm) => {
         const heap = new Heap(wasm);
         const alloc = heap.arena(8 * 20 * (U + 2) + 1024, {});
@@ -232,13 +290,32 @@ describe('engine kernels', () => {
           return a;
         };
         const zeros = (n: number) => new Array<number>(n).fill(0);
-        const [g, cp, c, ac, h, dh1, dh2, dc, dz] = [z, cPrev, zeros(U), zeros(U), zeros(U), dhs, dhPrev, dcNext, zeros(4 * U)].map(arr);
+        const [g, cp, c, ac, h, dh1, dh2, dc, dz] = [
+          z,
+          cPrev,
+          zeros(U),
+          zeros(U),
+          zeros(U),
+          dhs,
+          dhPrev,
+          dcNext,
+          zeros(4 * U),
+        ].map(arr);
         heap.kernels.lstmStep(g.byteOffset, cp.byteOffset, c.byteOffset, ac.byteOffset, h.byteOffset, U);
         close(g, want.g);
         close(c, want.c);
         close(ac, want.ac);
         close(h, want.h);
-        heap.kernels.lstmBack(g.byteOffset, cp.byteOffset, ac.byteOffset, dh1.byteOffset, dh2.byteOffset, dc.byteOffset, dz.byteOffset, U);
+        heap.kernels.lstmBack(
+          g.byteOffset,
+          cp.byteOffset,
+          ac.byteOffset,
+          dh1.byteOffset,
+          dh2.byteOffset,
+          dc.byteOffset,
+          dz.byteOffset,
+          U,
+        );
         close(dz, want.dz);
         close(dc, want.dc);
         for (const a of [g, c, ac, h, dc]) expect(a[a.length - 1]).toBe(12345);
@@ -254,9 +331,25 @@ describe('engine kernels', () => {
         b.set(a);
         return b;
       };
-      const [g, cp, ac, dh1, dh2, dz] = [w.g, Float64Array.from([...cPrev, 0]), w.ac, Float64Array.from([...dhs, 0]), Float64Array.from([...dhPrev, 0]), js.dz].map(copy);
+      const [g, cp, ac, dh1, dh2, dz] = [
+        w.g,
+        Float64Array.from([...cPrev, 0]),
+        w.ac,
+        Float64Array.from([...dhs, 0]),
+        Float64Array.from([...dhPrev, 0]),
+        js.dz,
+      ].map(copy);
       const dc = copy(Float64Array.from([...dcNext, 0]));
-      heap.kernels.lstmBack(g.byteOffset, cp.byteOffset, ac.byteOffset, dh1.byteOffset, dh2.byteOffset, dc.byteOffset, dz.byteOffset, U);
+      heap.kernels.lstmBack(
+        g.byteOffset,
+        cp.byteOffset,
+        ac.byteOffset,
+        dh1.byteOffset,
+        dh2.byteOffset,
+        dc.byteOffset,
+        dz.byteOffset,
+        U,
+      );
       expect(Array.from(dz.subarray(0, 4 * U))).toEqual(Array.from(w.dz.subarray(0, 4 * U)));
       expect(Array.from(dc.subarray(0, U))).toEqual(Array.from(w.dc.subarray(0, U)));
     });

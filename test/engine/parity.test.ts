@@ -27,13 +27,22 @@ function tidyRead<T>(fn: () => T): T {
 }
 
 /** tfjs's loss and gradients (MSE or MAE) for one batch, in the order of `trainableWeights`. */
-function tfjsGradients(model: tfTypes.LayersModel, x: Float64Array, y: Float64Array, shape: [number, number, number], loss: 'mse' | 'mae' = 'mse') {
+function tfjsGradients(
+  model: tfTypes.LayersModel,
+  x: Float64Array,
+  y: Float64Array,
+  shape: [number, number, number],
+  loss: 'mse' | 'mae' = 'mse',
+) {
   const lossFn = loss === 'mse' ? tf.losses.meanSquaredError : tf.losses.absoluteDifference;
   return tidyRead(() => {
     const xt = tf.tensor3d(Float32Array.from(x), shape);
     const yt = tf.tensor2d(Float32Array.from(y), [shape[0], 1]);
     const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
-    const { value, grads } = tf.variableGrads(() => lossFn(yt, model.predict(xt) as tfTypes.Tensor) as tfTypes.Scalar, vars);
+    const { value, grads } = tf.variableGrads(
+      () => lossFn(yt, model.predict(xt) as tfTypes.Tensor) as tfTypes.Scalar,
+      vars,
+    );
     return { loss: value.dataSync()[0], grads: vars.map((v) => Float64Array.from(grads[v.name].dataSync())) };
   });
 }
@@ -60,7 +69,11 @@ function finiteDifferenceError(net: FusedNetwork, data: WindowSet, grads: Float6
 
 /** Forward = tfjs predict, gradients = tfjs gradients and = central differences (step h) in float64. */
 function expectParity(model: tfTypes.LayersModel, data: WindowSet, h = 1e-5): void {
-  const ref = tidyRead(() => Float64Array.from((model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync()));
+  const ref = tidyRead(() =>
+    Float64Array.from(
+      (model.predict(tf.tensor3d(Float32Array.from(data.x.data), data.x.shape)) as tfTypes.Tensor).dataSync(),
+    ),
+  );
   expect(relError(predictFast(model, data.x), ref)).toBeLessThan(1e-5);
   const mine = engineGradients(model, data);
   const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
@@ -103,17 +116,31 @@ describe('other activations vs tfjs and finite differences', () => {
 describe('dense models and dense heads (products in the kernels)', () => {
   const cases: Array<[string, () => tfTypes.LayersModel]> = [
     ['Flatten → Dense 5 relu → Dense 1 (document 001)', () => perturbedModel('dense', [5], 6, 3)],
-    ['GRU 4 → Dense 3 relu → Dense 2 relu → Dense 1 (document 002 head)', () => {
-      const model = buildModel('gru', { steps: 6, features: 3, units: [4], head: [{ units: 3, activation: 'relu' }, { units: 2, activation: 'relu' }], seed: 4 });
-      for (const layer of model.layers) {
-        const ws = layer.getWeights();
-        if (!ws.length) continue;
-        const next = ws.map((w, k) => tf.tidy(() => tf.add(w, tf.randomNormal(w.shape, 0.1, 0.3, 'float32', 40 + k))));
-        layer.setWeights(next);
-        tf.dispose(next);
-      }
-      return model;
-    }],
+    [
+      'GRU 4 → Dense 3 relu → Dense 2 relu → Dense 1 (document 002 head)',
+      () => {
+        const model = buildModel('gru', {
+          steps: 6,
+          features: 3,
+          units: [4],
+          head: [
+            { units: 3, activation: 'relu' },
+            { units: 2, activation: 'relu' },
+          ],
+          seed: 4,
+        });
+        for (const layer of model.layers) {
+          const ws = layer.getWeights();
+          if (!ws.length) continue;
+          const next = ws.map((w, k) =>
+            tf.tidy(() => tf.add(w, tf.randomNormal(w.shape, 0.1, 0.3, 'float32', 40 + k))),
+          );
+          layer.setWeights(next);
+          tf.dispose(next);
+        }
+        return model;
+      },
+    ],
   ];
   it.each(cases)('%s: forward, gradients vs tfjs and central differences', (_name, make) => {
     const model = make();
@@ -145,7 +172,14 @@ describe('optimizer steps equal tfjs optimizers', () => {
     const model = perturbedModel('elman', [3], 4, 1);
     const data = smallData(4, 4, 1);
     const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
-    const tfOpt = name === 'adam' ? tf.train.adam(lr) : name === 'adadelta' ? tf.train.adadelta(lr) : name === 'sgd' ? tf.train.momentum(lr, momentum!) : tf.train.rmsprop(lr);
+    const tfOpt =
+      name === 'adam'
+        ? tf.train.adam(lr)
+        : name === 'adadelta'
+          ? tf.train.adadelta(lr)
+          : name === 'sgd'
+            ? tf.train.momentum(lr, momentum!)
+            : tf.train.rmsprop(lr);
     const net = new FusedNetwork(model);
     const mine = new FusedOptimizer(net.params, { name, learningRate: lr, momentum });
     for (let step = 0; step < 3; step++) {
@@ -167,7 +201,14 @@ describe('training from the same weights', () => {
     const data = smallData(24, 5, 1);
     const a = perturbedModel(kind, [4], 5, 1);
     const b = perturbedModel(kind, [4], 5, 1);
-    const opts = { epochs: 3, batchSize: 4, shuffle: false, optimizer: 'adam' as const, learningRate: 0.01, progress: 'none' as const };
+    const opts = {
+      epochs: 3,
+      batchSize: 4,
+      shuffle: false,
+      optimizer: 'adam' as const,
+      learningRate: 0.01,
+      progress: 'none' as const,
+    };
     const fast = await fitFast(a, data, opts);
     const slow = await fitTfjs(b, data, opts);
     expect(relError(fast.history.loss, slow.history.loss)).toBeLessThan(1e-4);

@@ -1,7 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acf, describeSeries, hitRate, hitRateCurve, lastValueBaselineMae, loadDataset, mae, missingCounts, mse, pacf, persistenceForecast, rmse, timeseriesDatasetFromArray } from '../../src';
+import {
+  acf,
+  describeSeries,
+  hitRate,
+  hitRateCurve,
+  lastValueBaselineMae,
+  loadDataset,
+  mae,
+  missingCounts,
+  mse,
+  pacf,
+  persistenceForecast,
+  rmse,
+  timeseriesDatasetFromArray,
+} from '../../src';
 import { realDataDir } from '../support/data';
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'melbourne-stats.json'), 'utf8'));
@@ -82,7 +96,8 @@ describe('statistics against pandas/statsmodels (fixture from scripts/reference)
     const d = await loadDataset('melbourne', { dataDir: realDataDir });
     const x = d.column('Temp');
     const desc = describeSeries(x);
-    for (const k of ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'] as const) expect(desc[k]).toBeCloseTo(fixture.describe[k], 9);
+    for (const k of ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'] as const)
+      expect(desc[k]).toBeCloseTo(fixture.describe[k], 9);
     const a = acf(x, 365);
     expectClose(a.values, fixture.acf.values, 1e-6);
     expectClose(a.lower, fixture.acf.lower, 1e-6);

@@ -3,7 +3,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDense, buildModel, countParams, initBackend, JordanCell, lastHiddenState, evaluateCarryingState, loadModelFiles, saveModelFiles, tf } from '../../src';
+import {
+  buildDense,
+  buildModel,
+  countParams,
+  initBackend,
+  JordanCell,
+  lastHiddenState,
+  evaluateCarryingState,
+  loadModelFiles,
+  saveModelFiles,
+  tf,
+} from '../../src';
 import type { ModelKind } from '../../src';
 import { smallData } from '../support/models';
 
@@ -43,15 +54,22 @@ describe('builders', () => {
   });
 
   it('gives identical initial weights for the same seed and different ones for another', () => {
-    const w = (seed: number) => buildModel('lstm', { steps: 4, features: 1, units: [3, 3], seed }).getWeights().map((t) => Array.from(t.dataSync()));
+    const w = (seed: number) =>
+      buildModel('lstm', { steps: 4, features: 1, units: [3, 3], seed })
+        .getWeights()
+        .map((t) => Array.from(t.dataSync()));
     expect(w(5)).toEqual(w(5));
     expect(w(5)).not.toEqual(w(6));
   });
 
   it('rejects bad options with the argument named', () => {
-    expect(() => buildModel('elman', { steps: 0, features: 1, units: [5] })).toThrow(/steps = 0 must be a positive integer/);
+    expect(() => buildModel('elman', { steps: 0, features: 1, units: [5] })).toThrow(
+      /steps = 0 must be a positive integer/,
+    );
     expect(() => buildModel('gru', { steps: 3, features: 1, units: [] })).toThrow(/units must be a non-empty list/);
-    expect(() => buildModel('lstm', { steps: 3, features: 1, units: [2], stateful: true })).toThrow(/batchSize \(required when stateful\)/);
+    expect(() => buildModel('lstm', { steps: 3, features: 1, units: [2], stateful: true })).toThrow(
+      /batchSize \(required when stateful\)/,
+    );
     expect(() => buildModel('nope' as ModelKind, { steps: 3, features: 1, units: [2] })).toThrow(/unknown kind "nope"/);
   });
 });
@@ -63,29 +81,41 @@ describe('Jordan cell', () => {
     const data = smallData(1, 4, 2);
     let y = 0;
     for (let t = 0; t < 4; t++) {
-      const h = [0, 1, 2].map((u) => Math.tanh(data.x.data[t * 2] * K0[u] + data.x.data[t * 2 + 1] * K0[3 + u] + y * R[u] + b0[u]));
+      const h = [0, 1, 2].map((u) =>
+        Math.tanh(data.x.data[t * 2] * K0[u] + data.x.data[t * 2 + 1] * K0[3 + u] + y * R[u] + b0[u]),
+      );
       y = h[0] * V[0] + h[1] * V[1] + h[2] * V[2] + c[0];
     }
     expect(predict(m, data.x.data, [1, 4, 2])[0]).toBeCloseTo(y, 5);
   });
   it('is registered for serialisation', () => {
     expect(tf.serialization.SerializationMap.getMap().classNameMap.JordanCell).toBeDefined();
-    expect(new JordanCell({ units: [2], outputUnits: 1 }).getConfig()).toMatchObject({ units: [2], outputUnits: 1, activation: 'tanh', outputActivation: 'linear' });
+    expect(new JordanCell({ units: [2], outputUnits: 1 }).getConfig()).toMatchObject({
+      units: [2],
+      outputUnits: 1,
+      activation: 'tanh',
+      outputActivation: 'linear',
+    });
   });
 });
 
 describe('saving and loading without tfjs-node', () => {
-  it.each<ModelKind>(['elman', 'jordan', 'lstm', 'gru', 'dense'])('%s round-trips with identical predictions', async (kind) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `model-${kind}-`));
-    const m = buildModel(kind, { steps: 5, features: 2, units: [4, 3], seed: 2 });
-    const data = smallData(3, 5, 2);
-    await saveModelFiles(m, dir);
-    expect(fs.readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
-    const loaded = await loadModelFiles(dir);
-    expect(predict(loaded, data.x.data, [3, 5, 2])).toEqual(predict(m, data.x.data, [3, 5, 2]));
-  });
+  it.each<ModelKind>(['elman', 'jordan', 'lstm', 'gru', 'dense'])(
+    '%s round-trips with identical predictions',
+    async (kind) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `model-${kind}-`));
+      const m = buildModel(kind, { steps: 5, features: 2, units: [4, 3], seed: 2 });
+      const data = smallData(3, 5, 2);
+      await saveModelFiles(m, dir);
+      expect(fs.readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+      const loaded = await loadModelFiles(dir);
+      expect(predict(loaded, data.x.data, [3, 5, 2])).toEqual(predict(m, data.x.data, [3, 5, 2]));
+    },
+  );
   it('says what to pass when the folder has no model', async () => {
-    await expect(loadModelFiles(os.tmpdir())).rejects.toThrow(/does not exist; pass the folder given to saveModelFiles/);
+    await expect(loadModelFiles(os.tmpdir())).rejects.toThrow(
+      /does not exist; pass the folder given to saveModelFiles/,
+    );
   });
 });
 

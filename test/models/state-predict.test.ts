@@ -4,8 +4,17 @@ import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  MinMaxScaler, buildModel, evaluateCarryingState, initBackend, lastHiddenState, loadModelFiles, predictBatches,
-  predictWindows, saveModelFiles, tf, timeseriesDatasetFromArray,
+  MinMaxScaler,
+  buildModel,
+  evaluateCarryingState,
+  initBackend,
+  lastHiddenState,
+  loadModelFiles,
+  predictBatches,
+  predictWindows,
+  saveModelFiles,
+  tf,
+  timeseriesDatasetFromArray,
 } from '../../src';
 import { smallData } from '../support/models';
 
@@ -21,7 +30,13 @@ describe('Jordan cell with a hidden stack', () => {
     const m = buildModel('jordan', { steps: 3, features: 2, units: [3, 2], outputUnits: 1, seed: 4 });
     const cell = (m.layers[0] as unknown as { cell: tfTypes.layers.Layer }).cell;
     expect(cell.weights.map((w) => `${w.name.split('/').pop()} ${w.shape.join('x')}`)).toEqual([
-      'kernel_0 2x3', 'recurrent_kernel 1x3', 'bias_0 3', 'kernel_1 3x2', 'bias_1 2', 'output_kernel 2x1', 'output_bias 1',
+      'kernel_0 2x3',
+      'recurrent_kernel 1x3',
+      'bias_0 3',
+      'kernel_1 3x2',
+      'bias_1 2',
+      'output_kernel 2x1',
+      'output_bias 1',
     ]);
     // Non-zero biases so that every term of the recurrence is exercised.
     const ws = cell.getWeights().map((t) => Float64Array.from(t.dataSync()));
@@ -75,10 +90,14 @@ describe('hidden state by hand', () => {
 
   it('rejects windows of the wrong shape and models without a recurrent layer', () => {
     const m = buildModel('lstm', { steps: 4, features: 1, units: [2] });
-    expect(() => lastHiddenState(m, smallData(2, 5, 1).x)).toThrow(/lastHiddenState: windows of shape \[2, 5, 1\] do not fit the model's input \[batch, 4, 1\]/);
+    expect(() => lastHiddenState(m, smallData(2, 5, 1).x)).toThrow(
+      /lastHiddenState: windows of shape \[2, 5, 1\] do not fit the model's input \[batch, 4, 1\]/,
+    );
     const d = buildModel('dense', { steps: 4, features: 1, units: [2] });
     expect(() => lastHiddenState(d, smallData(2, 4, 1).x)).toThrow(/has no recurrent layer/);
-    expect(() => evaluateCarryingState(m, smallData(2, 4, 1).x, {} as { carryState: boolean })).toThrow(/options.carryState = undefined must be true/);
+    expect(() => evaluateCarryingState(m, smallData(2, 4, 1).x, {} as { carryState: boolean })).toThrow(
+      /options.carryState = undefined must be true/,
+    );
   });
 });
 
@@ -171,18 +190,32 @@ describe('predictBatches', () => {
     expect(Array.from(actual)).toEqual(Array.from(all.y.data).map((v) => 2 * v));
     expect(Array.from(predicted)).toEqual(Array.from(predictWindows(m, all, scaler)));
     const wrong = buildModel('lstm', { steps: 4, features: 1, units: [3] });
-    expect(() => predictBatches(wrong, ds)).toThrow(/predictBatches: batches of \[5 steps, 1 features\] do not fit the model's input \[batch, 4, 1\]/);
+    expect(() => predictBatches(wrong, ds)).toThrow(
+      /predictBatches: batches of \[5 steps, 1 features\] do not fit the model's input \[batch, 4, 1\]/,
+    );
   });
 });
 
 describe('builder checks', () => {
   it('names the argument, the value and the choices', () => {
-    expect(() => buildModel('elman', { steps: 3, features: 1, units: [2], activation: 'tanhh' as 'tanh' })).toThrow(/activation = "tanhh" is not supported; use one of tanh, sigmoid/);
-    expect(() => buildModel('lstm', { steps: 3, features: 1, units: [2], outputUnits: 0 })).toThrow(/outputUnits = 0 must be a positive integer/);
-    expect(() => buildModel('jordan', { steps: 3, features: 1, units: [2], outputUnits: 1.5 })).toThrow(/outputUnits = 1.5 must be a positive integer/);
-    expect(() => buildModel('gru', { steps: 3, features: 1, units: [2], head: [{ units: 4, activation: 'elu' as 'relu' }] })).toThrow(/head\[0\].activation = "elu"/);
-    expect(() => buildModel('dense', { steps: 3, features: 1, units: [2], seed: 0.5 })).toThrow(/seed = 0.5 must be an integer/);
-    expect(() => buildModel('dense', { steps: 3, features: 1, units: [2], dropout: 0.2 })).toThrow(/build dense: dropout, .* apply to recurrent layers only/);
+    expect(() => buildModel('elman', { steps: 3, features: 1, units: [2], activation: 'tanhh' as 'tanh' })).toThrow(
+      /activation = "tanhh" is not supported; use one of tanh, sigmoid/,
+    );
+    expect(() => buildModel('lstm', { steps: 3, features: 1, units: [2], outputUnits: 0 })).toThrow(
+      /outputUnits = 0 must be a positive integer/,
+    );
+    expect(() => buildModel('jordan', { steps: 3, features: 1, units: [2], outputUnits: 1.5 })).toThrow(
+      /outputUnits = 1.5 must be a positive integer/,
+    );
+    expect(() =>
+      buildModel('gru', { steps: 3, features: 1, units: [2], head: [{ units: 4, activation: 'elu' as 'relu' }] }),
+    ).toThrow(/head\[0\].activation = "elu"/);
+    expect(() => buildModel('dense', { steps: 3, features: 1, units: [2], seed: 0.5 })).toThrow(
+      /seed = 0.5 must be an integer/,
+    );
+    expect(() => buildModel('dense', { steps: 3, features: 1, units: [2], dropout: 0.2 })).toThrow(
+      /build dense: dropout, .* apply to recurrent layers only/,
+    );
   });
 });
 
@@ -198,7 +231,10 @@ describe('model files', () => {
     fs.writeFileSync(path.join(dir, 'a.bin'), bin.subarray(0, 10));
     fs.writeFileSync(path.join(dir, 'b.bin'), bin.subarray(10, firstBytes));
     fs.writeFileSync(path.join(dir, 'c.bin'), bin.subarray(firstBytes));
-    json.weightsManifest = [{ paths: ['a.bin', 'b.bin'], weights: specs.slice(0, 3) }, { paths: ['c.bin'], weights: specs.slice(3) }];
+    json.weightsManifest = [
+      { paths: ['a.bin', 'b.bin'], weights: specs.slice(0, 3) },
+      { paths: ['c.bin'], weights: specs.slice(3) },
+    ];
     fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
     const loaded = await loadModelFiles(path.join(dir, 'model.json'));
     expect(loaded.inputs[0].shape).toEqual([2, 3, 2]);

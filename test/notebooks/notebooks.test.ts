@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { root, runNotebooks } from '../support/runner';
 
 const dir = path.join(root, 'notebooks');
-const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
+const notebooks = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 
 describe('notebooks in quick mode', () => {
   it('finds the notebooks', async () => {
@@ -17,7 +20,11 @@ describe('notebooks in quick mode', () => {
       const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
       for (const cell of nb.cells) {
         if (cell.cell_type === 'code') {
-          expect({ f, outputs: cell.outputs.length, count: cell.execution_count }).toEqual({ f, outputs: 0, count: null });
+          expect({ f, outputs: cell.outputs.length, count: cell.execution_count }).toEqual({
+            f,
+            outputs: 0,
+            count: null,
+          });
         }
       }
     }

@@ -1,6 +1,17 @@
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { correlogramFigure, distributionFigure, hitRateFigure, lossFigure, metricsComparisonFigure, paramCountFigure, predictionFigure, seriesFigure, show, smallMultiplesFigure } from '../../src';
+import {
+  correlogramFigure,
+  distributionFigure,
+  hitRateFigure,
+  lossFigure,
+  metricsComparisonFigure,
+  paramCountFigure,
+  predictionFigure,
+  seriesFigure,
+  show,
+  smallMultiplesFigure,
+} from '../../src';
 import { WEBGL_POINTS } from '../../src/plot/figures';
 import { closeRenderer } from '../../src/plot/render';
 import { describeFigure, figureBundle, resetPlotlyLibrary } from '../../src/plot/show';
@@ -24,7 +35,10 @@ describe('figure builders', () => {
     expect((seriesFigure([1], [1], { title: 'Mine' }).layout.title as { text: string }).text).toBe('Mine');
   });
   it('predictions aligned on the x values given for each part', () => {
-    const f = predictionFigure({ x: [0, 1, 2, 3], y: [1, 2, 3, 4] }, { train: { x: [1, 2], predicted: [2.1, 2.9] }, test: { x: [3], predicted: [4.2] } });
+    const f = predictionFigure(
+      { x: [0, 1, 2, 3], y: [1, 2, 3, 4] },
+      { train: { x: [1, 2], predicted: [2.1, 2.9] }, test: { x: [3], predicted: [4.2] } },
+    );
     expect(f.data.map((t) => t.name)).toEqual(['Real', 'Predicción (entrenamiento)', 'Predicción (test)']);
     expect(f.data[2].x).toEqual([3]);
     expect(() => predictionFigure({ x: [0, 1], y: [1] }, {})).toThrow(/actual.x has 2 values but actual.y has 1/);
@@ -38,16 +52,29 @@ describe('figure builders', () => {
     expect(() => lossFigure(h, { key: 'mae' })).toThrow(/has no "mae" series \(has: loss, val_loss\)/);
   });
   it('hit rates in percent, correlogram band, distribution mean, comparison, parameters, small multiples', () => {
-    expect(hitRateFigure({ m: { margins: [0.02, 0.05], rates: [0.5, 0.9] } }).data[0]).toMatchObject({ x: [2, 5], y: [50, 90] });
-    expect(hitRateFigure({ m: { margins: [2, 5], rates: [50, 90] } }).data[0]).toMatchObject({ x: [2, 5], y: [50, 90] });
+    expect(hitRateFigure({ m: { margins: [0.02, 0.05], rates: [0.5, 0.9] } }).data[0]).toMatchObject({
+      x: [2, 5],
+      y: [50, 90],
+    });
+    expect(hitRateFigure({ m: { margins: [2, 5], rates: [50, 90] } }).data[0]).toMatchObject({
+      x: [2, 5],
+      y: [50, 90],
+    });
     const c = correlogramFigure([1, 0.5, 0.2], 0.1);
     expect(c.data[0].y).toEqual([0.1, 0.1, 0.1, -0.1, -0.1, -0.1]);
     expect(seriesFigure([0, 1, 2], [0.1 + 0.2, NaN, 1234.56789012]).data[0].y).toEqual([0.3, null, 1234.568]); // 7 digits, gaps
     const d = distributionFigure([1, 2, 3, 6, NaN]);
     expect(d.data[2].name).toBe('Media = 3.000');
-    expect(metricsComparisonFigure({ a: { MSE: 1 }, b: { MSE: 2 } }).data[0]).toMatchObject({ x: ['a', 'b'], y: [1, 2] });
+    expect(metricsComparisonFigure({ a: { MSE: 1 }, b: { MSE: 2 } }).data[0]).toMatchObject({
+      x: ['a', 'b'],
+      y: [1, 2],
+    });
     expect(paramCountFigure([5, 10], { densa: [100, 200] }).data[0]).toMatchObject({ x: [5, 10], y: [100, 200] });
-    expect(smallMultiplesFigure([0, 1], { a: [1, 2], b: [3, 4], c: [5, 6] }).layout.grid).toEqual({ rows: 2, columns: 2, pattern: 'independent' });
+    expect(smallMultiplesFigure([0, 1], { a: [1, 2], b: [3, 4], c: [5, 6] }).layout.grid).toEqual({
+      rows: 2,
+      columns: 2,
+      pattern: 'independent',
+    });
   });
   it('SVG lines by default, WebGL only for large figures or on request', () => {
     const small = Array.from({ length: 100 }, (_, i) => i);
@@ -55,7 +82,11 @@ describe('figure builders', () => {
     expect(seriesFigure(small, small).data[0].type).toBe('scatter');
     expect(seriesFigure(big, big).data[0].type).toBe('scattergl');
     expect(seriesFigure(big, big, { webgl: false }).data[0].type).toBe('scatter');
-    expect(predictionFigure({ x: small, y: small }, { test: { x: small, predicted: small } }, { webgl: true }).data.map((t) => t.type)).toEqual(['scattergl', 'scattergl']);
+    expect(
+      predictionFigure({ x: small, y: small }, { test: { x: small, predicted: small } }, { webgl: true }).data.map(
+        (t) => t.type,
+      ),
+    ).toEqual(['scattergl', 'scattergl']);
   });
 });
 
@@ -63,8 +94,17 @@ describe('show() bundle', () => {
   it('carries Plotly JSON, offline HTML with plotly.js once, a PNG and a text description', async () => {
     const fig = seriesFigure([0, 1, 2], [1, 3, 2], { title: 'Prueba' });
     const first = await figureBundle(fig);
-    expect(Object.keys(first.bundle).sort()).toEqual(['application/vnd.plotly.v1+json', 'image/png', 'text/html', 'text/plain']);
-    expect(Buffer.from(first.bundle['image/png'] as string, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(Object.keys(first.bundle).sort()).toEqual([
+      'application/vnd.plotly.v1+json',
+      'image/png',
+      'text/html',
+      'text/plain',
+    ]);
+    expect(
+      Buffer.from(first.bundle['image/png'] as string, 'base64')
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     const html = first.bundle['text/html'] as string;
     expect(html).toContain('plotly.js v2');
     expect(html).not.toMatch(/<script[^>]*\ssrc=/); // the library is inlined, never loaded from a URL
@@ -94,7 +134,12 @@ describe('show() bundle', () => {
     const req = createRequire(import.meta.url);
     const fake = '/fake/node_modules/tslab/dist/jupyter.js';
     const written: DisplayContent[] = [];
-    req.cache[fake] = { id: fake, filename: fake, loaded: true, exports: { lastWriteDisplayData: (c: DisplayContent) => written.push(c) } } as unknown as NodeJS.Module;
+    req.cache[fake] = {
+      id: fake,
+      filename: fake,
+      loaded: true,
+      exports: { lastWriteDisplayData: (c: DisplayContent) => written.push(c) },
+    } as unknown as NodeJS.Module;
     resetPlotlyLibrary();
     try {
       const xs = [0, 1, 2, 3];
@@ -102,7 +147,12 @@ describe('show() bundle', () => {
       expect(await show(grid)).toBeUndefined();
       expect(await show(lossFigure({ history: { loss: [1, 0.5] } }))).toBeUndefined();
       expect(written).toHaveLength(2);
-      expect(Object.keys(written[0].data).sort()).toEqual(['application/vnd.plotly.v1+json', 'image/png', 'text/html', 'text/plain']);
+      expect(Object.keys(written[0].data).sort()).toEqual([
+        'application/vnd.plotly.v1+json',
+        'image/png',
+        'text/html',
+        'text/plain',
+      ]);
       const html = written.map((w) => w.data['text/html'] as string);
       expect(html[0]).toContain('plotly.js v2');
       expect(html[1]).not.toContain('plotly.js v2');
@@ -116,7 +166,11 @@ describe('show() bundle', () => {
       // charts shown concurrently after a reset: still exactly one carries the library
       resetPlotlyLibrary();
       written.length = 0;
-      await Promise.all([show(grid, { staticImage: false }), show(grid, { staticImage: false }), show(grid, { staticImage: false })]);
+      await Promise.all([
+        show(grid, { staticImage: false }),
+        show(grid, { staticImage: false }),
+        show(grid, { staticImage: false }),
+      ]);
       expect(written.filter((w) => (w.data['text/html'] as string).includes('plotly.js v2'))).toHaveLength(1);
     } finally {
       delete req.cache[fake];
@@ -125,7 +179,9 @@ describe('show() bundle', () => {
   });
   it('rejects something that is not a figure', async () => {
     expect(describeFigure({ data: [], layout: {} })).toBe('Gráfico: ');
-    expect(describeFigure(correlogramFigure([1, 0.5], 0.2, { title: 'ACF' }))).toBe('ACF: Banda 95 % (4 puntos), correlación (2 puntos)');
+    expect(describeFigure(correlogramFigure([1, 0.5], 0.2, { title: 'ACF' }))).toBe(
+      'ACF: Banda 95 % (4 puntos), correlación (2 puntos)',
+    );
     await expect(figureBundle({} as never)).rejects.toThrow(/figure must be a Plotly figure/);
   });
 });
@@ -145,7 +201,9 @@ describe('indexed PNG', () => {
       at += 12 + len;
     }
     expect(Object.keys(chunks)).toEqual(['IHDR', 'PLTE', 'IDAT', 'IEND']);
-    expect([chunks.IHDR.readUInt32BE(0), chunks.IHDR.readUInt32BE(4), chunks.IHDR[8], chunks.IHDR[9]]).toEqual([3, 2, 8, 3]);
+    expect([chunks.IHDR.readUInt32BE(0), chunks.IHDR.readUInt32BE(4), chunks.IHDR[8], chunks.IHDR[9]]).toEqual([
+      3, 2, 8, 3,
+    ]);
     expect([...chunks.PLTE]).toEqual([255, 255, 255, 0x1f, 0x77, 0xb4]);
     expect([...zlib.inflateSync(chunks.IDAT)]).toEqual([0, 0, 1, 0, 0, 1, 1, 0]);
     expect(() => encodeIndexedPng(2, 2, [0], new Uint8Array(3))).toThrow(/3 indices for 2×2 pixels/);

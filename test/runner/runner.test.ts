@@ -94,7 +94,12 @@ describe('notebook runner', () => {
     expect(r.stdout).toContain('0 passed, 4 failed');
     const summary = JSON.parse(fs.readFileSync(path.join(r.outDir, 'summary.json'), 'utf8'));
     const cells = summary.notebooks.map((n: { failedCell: number; cells: number }) => [n.failedCell, n.cells]);
-    expect(cells).toEqual([[2, 2], [2, 2], [1, 2], [2, 2]]);
+    expect(cells).toEqual([
+      [2, 2],
+      [2, 2],
+      [1, 2],
+      [2, 2],
+    ]);
     // The executed copy shows the error under the cell that set the timer, and nothing after it ran.
     const out = JSON.parse(fs.readFileSync(path.join(r.outDir, 'wasm-later.ipynb'), 'utf8'));
     const shown = out.cells[0].outputs.map((o: { text: string | string[] }) => text(o.text)).join('');
@@ -318,4 +323,3 @@ describe('notebook runner', () => {
     });
   });
 });
-

@@ -21,7 +21,9 @@ describe('quick mode', () => {
   });
   it('rejects a quick override that is not a setting', () => {
     process.env.RNN_QUICK = '1';
-    expect(() => params({ epochs: 200 }, { epoch: 2 } as never)).toThrow(/"epoch" is not one of the settings \(epochs\)/);
+    expect(() => params({ epochs: 200 }, { epoch: 2 } as never)).toThrow(
+      /"epoch" is not one of the settings \(epochs\)/,
+    );
   });
   it('treats RNN_QUICK=0 as off', () => {
     process.env.RNN_QUICK = '0';

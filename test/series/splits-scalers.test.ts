@@ -1,6 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
-  FixedRangeScaler, MinMaxScaler, StandardScaler, splitByFractions, splitByRanges, splitFirstN, takeRange,
+  FixedRangeScaler,
+  MinMaxScaler,
+  StandardScaler,
+  splitByFractions,
+  splitByRanges,
+  splitFirstN,
+  takeRange,
 } from '../../src';
 
 describe('chronological splits', () => {
@@ -12,14 +18,23 @@ describe('chronological splits', () => {
     ]);
   });
   it("reproduces documento 004's overlapping ranges", () => {
-    expect(splitByRanges(3650, [[undefined, 2000], [1500, 2000], [2000, undefined]])).toEqual([
+    expect(
+      splitByRanges(3650, [
+        [undefined, 2000],
+        [1500, 2000],
+        [2000, undefined],
+      ]),
+    ).toEqual([
       { start: 0, end: 2000 },
       { start: 1500, end: 2000 },
       { start: 2000, end: 3650 },
     ]);
   });
   it('takes the first N for training', () => {
-    expect(splitFirstN(10, 8)).toEqual([{ start: 0, end: 8 }, { start: 8, end: 10 }]);
+    expect(splitFirstN(10, 8)).toEqual([
+      { start: 0, end: 8 },
+      { start: 8, end: 10 },
+    ]);
   });
   it('rejects fractions that do not sum to 1 and empty ranges', () => {
     expect(() => splitByFractions(10, [0.5, 0.4])).toThrow(/sum to 0.9, not 1/);
@@ -111,7 +126,8 @@ describe('scalers', () => {
     const rows = 210225;
     const features = 14;
     const table = new Float64Array(rows * features);
-    for (let i = 0; i < rows; i++) for (let f = 0; f < features; f++) table[i * features + f] = Math.sin(i / 1000 + f) * (f + 1) + f;
+    for (let i = 0; i < rows; i++)
+      for (let f = 0; f < features; f++) table[i * features + f] = Math.sin(i / 1000 + f) * (f + 1) + f;
     const column = (f: number) => Array.from({ length: rows }, (_, i) => table[i * features + f]);
     const s = new MinMaxScaler({ features }).fit(table);
     for (const f of [0, 5, 13]) {

@@ -14,7 +14,10 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
   it('aligns targets[i] with the window starting at i and keeps a partial last batch', () => {
     const data = Float64Array.from({ length: 10 }, (_, i) => i);
     const targets = Float64Array.from({ length: 10 }, (_, i) => 100 + i);
-    const ds = timeseriesDatasetFromArray(data.subarray(0, 7), targets.subarray(3), { sequenceLength: 3, batchSize: 2 });
+    const ds = timeseriesDatasetFromArray(data.subarray(0, 7), targets.subarray(3), {
+      sequenceLength: 3,
+      batchSize: 2,
+    });
     expect(ds.numWindows).toBe(5);
     expect(ds.numBatches).toBe(3);
     const last = ds.batch(2);
@@ -35,10 +38,18 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
     const delay = samplingRate * (sequenceLength + 24 - 1);
     const nTrain = Math.floor(0.5 * rows);
     const nVal = Math.floor(0.25 * rows);
-    const data = { data: raw.subarray(0, (rows - delay) * features), shape: [rows - delay, features] as [number, number] };
+    const data = {
+      data: raw.subarray(0, (rows - delay) * features),
+      shape: [rows - delay, features] as [number, number],
+    };
     const targets = temp.subarray(delay);
     const common = { samplingRate, sequenceLength, batchSize: 256 };
-    const train = timeseriesDatasetFromArray(data, targets, { ...common, shuffle: true, startIndex: 0, endIndex: nTrain });
+    const train = timeseriesDatasetFromArray(data, targets, {
+      ...common,
+      shuffle: true,
+      startIndex: 0,
+      endIndex: nTrain,
+    });
     const val = timeseriesDatasetFromArray(data, targets, { ...common, startIndex: nTrain, endIndex: nTrain + nVal });
     const test = timeseriesDatasetFromArray(data, targets, { ...common, startIndex: nTrain + nVal });
     expect([train.numWindows, val.numWindows, test.numWindows]).toEqual([209511, 104398, 103542]);
@@ -53,7 +64,8 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
   it('shuffles with a seed, differently per epoch, covering every window once', () => {
     const data = Float64Array.from({ length: 50 }, (_, i) => i);
     const ds = timeseriesDatasetFromArray(data, data, { sequenceLength: 2, batchSize: 7, shuffle: true, seed: 3 });
-    const firsts = (epoch: number) => Array.from({ length: ds.numBatches }, (_, b) => Array.from(ds.batch(b, epoch).y.data)).flat();
+    const firsts = (epoch: number) =>
+      Array.from({ length: ds.numBatches }, (_, b) => Array.from(ds.batch(b, epoch).y.data)).flat();
     const e0 = firsts(0);
     expect([...e0].sort((a, b) => a - b)).toEqual(Array.from({ length: 49 }, (_, i) => i));
     expect(firsts(0)).toEqual(e0);
@@ -63,7 +75,13 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
   it('fills given buffers instead of new arrays when they are large enough (same windows)', () => {
     const data = { data: Float64Array.from({ length: 60 }, (_, i) => i), shape: [30, 2] as [number, number] };
     const targets = Float64Array.from({ length: 30 }, (_, i) => 100 + i);
-    const ds = timeseriesDatasetFromArray(data, targets, { sequenceLength: 4, samplingRate: 2, batchSize: 5, shuffle: true, seed: 1 });
+    const ds = timeseriesDatasetFromArray(data, targets, {
+      sequenceLength: 4,
+      samplingRate: 2,
+      batchSize: 5,
+      shuffle: true,
+      seed: 1,
+    });
     const into = { x: new Float64Array(5 * 4 * 2), y: new Float64Array(5) };
     for (let b = 0; b < ds.numBatches; b++) {
       const fresh = ds.batch(b, 2);
@@ -144,8 +162,12 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
   });
 
   it('rejects windows longer than the data, naming the arguments', () => {
-    expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 5 })).toThrow(/too few for windows of sequenceLength 5/);
-    expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 0 })).toThrow(/sequenceLength: 0/);
+    expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 5 })).toThrow(
+      /too few for windows of sequenceLength 5/,
+    );
+    expect(() => timeseriesDatasetFromArray(Float64Array.from([1, 2]), null, { sequenceLength: 0 })).toThrow(
+      /sequenceLength: 0/,
+    );
   });
 });
 

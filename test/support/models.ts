@@ -9,7 +9,14 @@ export function smallData(n: number, steps: number, features: number, seed = 1):
 }
 
 /** A model whose biases are non-zero too (so their gradients are exercised). */
-export function perturbedModel(kind: ModelKind, units: number[], steps: number, features: number, seed = 3, options: Partial<ModelOptions> = {}) {
+export function perturbedModel(
+  kind: ModelKind,
+  units: number[],
+  steps: number,
+  features: number,
+  seed = 3,
+  options: Partial<ModelOptions> = {},
+) {
   const model = buildModel(kind, { steps, features, units, seed, ...options });
   let k = 0;
   for (const layer of model.layers) {

@@ -51,7 +51,14 @@ export function writeNotebook(dir: string, name: string, cells: string[]): strin
       kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
       language_info: { name: 'typescript' },
     },
-    cells: cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+    cells: cells.map((source, i) => ({
+      cell_type: 'code',
+      id: `c${i}`,
+      metadata: {},
+      source,
+      outputs: [],
+      execution_count: null,
+    })),
   };
   const file = path.join(dir, `${name}.ipynb`);
   fs.writeFileSync(file, JSON.stringify(nb));

@@ -94,7 +94,11 @@ describe('a loss that grows by orders of magnitude without becoming infinite', (
       let k = 0;
       const step = { train: () => losses[k++], validate: () => ({ loss: 0, mse: 0, mae: 0 }) };
       const all = { epochs: losses.length, batchSize: 4, ...options };
-      await runEpochs(step, data as WindowSet, all, { shuffle: false, batchPauses: false, warn: (m) => warnings.push(m) });
+      await runEpochs(step, data as WindowSet, all, {
+        shuffle: false,
+        batchPauses: false,
+        warn: (m) => warnings.push(m),
+      });
       return warnings;
     };
     expect(await run([0.1, 2499, 2501, 1e9], {})).toEqual([
@@ -296,9 +300,7 @@ describe('data that is not windows with targets', () => {
         'fill or drop missing values before building the windows (e.g. interpolate the series).',
     );
     x[5] = Number.NEGATIVE_INFINITY;
-    expect(await messageOf(train(m, badX, ok))).toMatch(
-      /^data\.x: window 0, step 5, feature 0 is -Infinity; /,
-    );
+    expect(await messageOf(train(m, badX, ok))).toMatch(/^data\.x: window 0, step 5, feature 0 is -Infinity; /);
     expect(await messageOf(train(m, badY, ok))).toMatch(/^data\.y: the target of window 42 is Infinity; /);
     expect(await messageOf(train(m, trainSet, { ...ok, validationData: badY }))).toMatch(
       /^validationData\.y: the target of window 42 is Infinity/,
@@ -308,9 +310,7 @@ describe('data that is not windows with targets', () => {
     const seqY = Float64Array.from(seq.y.data);
     seqY[7] = Number.NaN;
     const badSeq = { x: seq.x, y: { data: seqY, shape: seq.y.shape as [number, number, number] } };
-    expect(await messageOf(train(seqModel, badSeq, ok))).toMatch(
-      /^data\.y: the target of window 7 is NaN/,
-    );
+    expect(await messageOf(train(seqModel, badSeq, ok))).toMatch(/^data\.y: the target of window 7 is NaN/);
     expect(weightsOf(m)).toEqual(before);
   });
 });

@@ -13,12 +13,28 @@ const valSet = sliceWindows(windows, 60, 83); // 23 windows: not a multiple of t
 const quiet: Partial<TrainOptions> = { progress: 'none' };
 
 describe('stateful models (documento 004) on the tfjs path', () => {
-  const build = () => buildModel('lstm', { steps: 4, features: 1, units: [3], stateful: true, batchSize: 5, seed: 3, name: 'lstm_con_estado' });
+  const build = () =>
+    buildModel('lstm', {
+      steps: 4,
+      features: 1,
+      units: [3],
+      stateful: true,
+      batchSize: 5,
+      seed: 3,
+      name: 'lstm_con_estado',
+    });
 
   it('train in order with validation, deterministically, and lower the loss', async () => {
     const run = async () => {
       const m = build();
-      const h = await train(m, trainSet, { ...quiet, epochs: 4, batchSize: 5, learningRate: 0.05, validationData: valSet, metrics: ['mae'] });
+      const h = await train(m, trainSet, {
+        ...quiet,
+        epochs: 4,
+        batchSize: 5,
+        learningRate: 0.05,
+        validationData: valSet,
+        metrics: ['mae'],
+      });
       m.dispose();
       return h;
     };
@@ -33,10 +49,16 @@ describe('stateful models (documento 004) on the tfjs path', () => {
 
   it('say which batch size and how many windows to use', async () => {
     const m = build();
-    await expect(train(m, trainSet, { ...quiet, epochs: 1, batchSize: 4 })).rejects.toThrow(/batchSize: 4 differs from the batch size 5 that the stateful model lstm_con_estado was built with; train with batchSize: 5/);
-    await expect(train(m, sliceWindows(windows, 0, 62), { ...quiet, epochs: 1, batchSize: 5 })).rejects.toThrow(/data: 62 windows are not a multiple of the stateful model's batch size 5; keep the first 60/);
+    await expect(train(m, trainSet, { ...quiet, epochs: 1, batchSize: 4 })).rejects.toThrow(
+      /batchSize: 4 differs from the batch size 5 that the stateful model lstm_con_estado was built with; train with batchSize: 5/,
+    );
+    await expect(train(m, sliceWindows(windows, 0, 62), { ...quiet, epochs: 1, batchSize: 5 })).rejects.toThrow(
+      /data: 62 windows are not a multiple of the stateful model's batch size 5; keep the first 60/,
+    );
     const ds = timeseriesDatasetFromArray(sine.subarray(0, 60), sine.subarray(4), { sequenceLength: 4, batchSize: 4 });
-    await expect(train(m, ds, { ...quiet, epochs: 1, batchSize: 5 })).rejects.toThrow(/data.batchSize: 4 differs from the batch size 5/);
+    await expect(train(m, ds, { ...quiet, epochs: 1, batchSize: 5 })).rejects.toThrow(
+      /data.batchSize: 4 differs from the batch size 5/,
+    );
   });
 });
 
@@ -44,21 +66,47 @@ describe('train() checks its inputs on every engine', () => {
   it.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])('names the bad option and the fix (%s)', async (engine) => {
     const m = buildModel('gru', { steps: 4, features: 1, units: [2], seed: 1 });
     const o = { ...quiet, engine, epochs: 1, batchSize: 5 };
-    await expect(train(m, trainSet, { ...o, loss: 'huber' as 'mse' })).rejects.toThrow(/loss: "huber" is not supported; use "mse" or "mae"/);
-    await expect(train(m, trainSet, { ...o, metrics: ['rmse' as 'mse'] })).rejects.toThrow(/metrics: "rmse" is not supported/);
-    await expect(train(m, trainSet, { ...o, optimizer: 'adamw' as 'adam' })).rejects.toThrow(/optimizer: "adamw" is not supported; .*weightDecay/);
-    await expect(train(m, lagWindows(sine, 5), o)).rejects.toThrow(/data: windows of shape \[85, 5, 1\] do not fit the model's input \[batch, 4, 1\]/);
-    await expect(train(m, trainSet, { ...o, validationData: lagWindows(sine, 3) })).rejects.toThrow(/validationData: windows of shape \[87, 3, 1\]/);
+    await expect(train(m, trainSet, { ...o, loss: 'huber' as 'mse' })).rejects.toThrow(
+      /loss: "huber" is not supported; use "mse" or "mae"/,
+    );
+    await expect(train(m, trainSet, { ...o, metrics: ['rmse' as 'mse'] })).rejects.toThrow(
+      /metrics: "rmse" is not supported/,
+    );
+    await expect(train(m, trainSet, { ...o, optimizer: 'adamw' as 'adam' })).rejects.toThrow(
+      /optimizer: "adamw" is not supported; .*weightDecay/,
+    );
+    await expect(train(m, lagWindows(sine, 5), o)).rejects.toThrow(
+      /data: windows of shape \[85, 5, 1\] do not fit the model's input \[batch, 4, 1\]/,
+    );
+    await expect(train(m, trainSet, { ...o, validationData: lagWindows(sine, 3) })).rejects.toThrow(
+      /validationData: windows of shape \[87, 3, 1\]/,
+    );
     const two = buildModel('elman', { steps: 4, features: 1, units: [2], outputUnits: 2 });
-    await expect(train(two, trainSet, o)).rejects.toThrow(/data: 60 targets for 60 windows, but the model gives 2 output\(s\) per window/);
+    await expect(train(two, trainSet, o)).rejects.toThrow(
+      /data: 60 targets for 60 windows, but the model gives 2 output\(s\) per window/,
+    );
     const ds = timeseriesDatasetFromArray(sine, sine.subarray(6), { sequenceLength: 6, batchSize: 8 });
-    await expect(train(m, ds, o)).rejects.toThrow(/data: batches of \[6 steps, 1 features\] do not fit the model's input \[batch, 4, 1\]/);
+    await expect(train(m, ds, o)).rejects.toThrow(
+      /data: batches of \[6 steps, 1 features\] do not fit the model's input \[batch, 4, 1\]/,
+    );
   });
 
   it('trains on a lazy batch source with the tfjs engine', async () => {
-    const ds = timeseriesDatasetFromArray(sine, sine.subarray(4), { sequenceLength: 4, batchSize: 16, shuffle: true, seed: 2 });
+    const ds = timeseriesDatasetFromArray(sine, sine.subarray(4), {
+      sequenceLength: 4,
+      batchSize: 16,
+      shuffle: true,
+      seed: 2,
+    });
     const net = buildModel('elman', { steps: 4, features: 1, units: [4], seed: 2 });
-    const h = await train(net, ds, { ...quiet, engine: 'tfjs', epochs: 5, batchSize: 16, learningRate: 0.03, validationData: valSet });
+    const h = await train(net, ds, {
+      ...quiet,
+      engine: 'tfjs',
+      epochs: 5,
+      batchSize: 16,
+      learningRate: 0.03,
+      validationData: valSet,
+    });
     expect(h.history.loss[4]).toBeLessThan(h.history.loss[0]);
     expect(h.history.val_loss).toHaveLength(5);
   });

@@ -16,7 +16,15 @@ const quiet: Partial<TrainOptions> = { progress: 'none' };
 describe.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])('train() with the %s engine', (engine) => {
   it.each<ModelKind>(['elman', 'jordan', 'lstm', 'gru'])('%s lowers the loss on a learnable series', async (kind) => {
     const m = buildModel(kind, { steps: 6, features: 1, units: [4], seed: 1 });
-    const h = await train(m, trainSet, { ...quiet, engine, epochs: engine === 'fast' ? 15 : 4, batchSize: 8, learningRate: 0.02, validationData: valSet, metrics: ['mae'] });
+    const h = await train(m, trainSet, {
+      ...quiet,
+      engine,
+      epochs: engine === 'fast' ? 15 : 4,
+      batchSize: 8,
+      learningRate: 0.02,
+      validationData: valSet,
+      metrics: ['mae'],
+    });
     expect(h.engine).toBe(engine);
     expect(h.history.loss[h.history.loss.length - 1]).toBeLessThan(h.history.loss[0]);
     expect(Object.keys(h.history).sort()).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
@@ -25,7 +33,16 @@ describe.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])('train() with the %s engi
   });
 
   it('is deterministic: same seeds, same history', async () => {
-    const run = async () => (await train(buildModel('gru', { steps: 6, features: 1, units: [3], seed: 8 }), trainSet, { ...quiet, engine, epochs: 2, batchSize: 4, seed: 5 })).history.loss;
+    const run = async () =>
+      (
+        await train(buildModel('gru', { steps: 6, features: 1, units: [3], seed: 8 }), trainSet, {
+          ...quiet,
+          engine,
+          epochs: 2,
+          batchSize: 4,
+          seed: 5,
+        })
+      ).history.loss;
     expect(await run()).toEqual(await run());
   });
 
@@ -51,14 +68,23 @@ describe.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])('train() with the %s engi
 });
 
 describe('many-to-many (returnSequences)', () => {
-  it.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])("trains documento 004's LSTM returning sequences end to end (%s)", async (engine) => {
-    const seq = lagWindows(sine, 3, { layout: 'features', sequenceTargets: true });
-    const m = buildModel('lstm', { steps: 1, features: 3, units: [4], returnSequences: true, seed: 2 });
-    expect(m.outputs[0].shape).toEqual([null, 1, 1]);
-    const h = await train(m, seq, { ...quiet, engine, epochs: engine === 'fast' ? 10 : 3, batchSize: 10, learningRate: 0.02 });
-    expect(h.history.loss[h.history.loss.length - 1]).toBeLessThan(h.history.loss[0]);
-    expect(predictWindows(m, seq)).toHaveLength(seq.x.shape[0]);
-  });
+  it.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])(
+    "trains documento 004's LSTM returning sequences end to end (%s)",
+    async (engine) => {
+      const seq = lagWindows(sine, 3, { layout: 'features', sequenceTargets: true });
+      const m = buildModel('lstm', { steps: 1, features: 3, units: [4], returnSequences: true, seed: 2 });
+      expect(m.outputs[0].shape).toEqual([null, 1, 1]);
+      const h = await train(m, seq, {
+        ...quiet,
+        engine,
+        epochs: engine === 'fast' ? 10 : 3,
+        batchSize: 10,
+        learningRate: 0.02,
+      });
+      expect(h.history.loss[h.history.loss.length - 1]).toBeLessThan(h.history.loss[0]);
+      expect(predictWindows(m, seq)).toHaveLength(seq.x.shape[0]);
+    },
+  );
 });
 
 describe('engine choice', () => {
@@ -69,16 +95,22 @@ describe('engine choice', () => {
     expect(h.engine).toBe('tfjs');
     expect(h.fallbackReason).toMatch(/dropout/);
     expect(log.mock.calls.flat().join('\n')).toMatch(/motor tfjs para con_dropout: .*dropout/);
-    await expect(train(m, trainSet, { ...quiet, epochs: 1, batchSize: 10, engine: 'fast' })).rejects.toThrow(/engine "fast" cannot train con_dropout/);
+    await expect(train(m, trainSet, { ...quiet, epochs: 1, batchSize: 10, engine: 'fast' })).rejects.toThrow(
+      /engine "fast" cannot train con_dropout/,
+    );
   });
   it('rejects bad options', async () => {
     const m = buildModel('elman', { steps: 6, features: 1, units: [3] });
-    await expect(train(m, trainSet, { epochs: 0, batchSize: 1 })).rejects.toThrow(/epochs: 0 must be a positive integer/);
+    await expect(train(m, trainSet, { epochs: 0, batchSize: 1 })).rejects.toThrow(
+      /epochs: 0 must be a positive integer/,
+    );
     await expect(train(m, trainSet, { epochs: 1, batchSize: 1, learningRate: -1 })).rejects.toThrow(
       'learningRate: -1 must be a positive number, e.g. 0.001.',
     );
     const wrong = lagWindows(sine, 5);
-    await expect(train(m, wrong, { ...quiet, epochs: 1, batchSize: 1 })).rejects.toThrow(/do not fit the model's input \[batch, 6, 1\]/);
+    await expect(train(m, wrong, { ...quiet, epochs: 1, batchSize: 1 })).rejects.toThrow(
+      /do not fit the model's input \[batch, 6, 1\]/,
+    );
   });
   it('writes one progress line that ends with a summary', async () => {
     const writes: string[] = [];
@@ -104,7 +136,8 @@ describe('no tensor leaks', () => {
     const before = tf.memory().numTensors;
     await train(m, small, { ...quiet, engine: 'tfjs', epochs: 100, batchSize: 5 }); // 1,000 steps
     await train(m, small, { ...quiet, engine: 'fast', epochs: 5, batchSize: 5 });
-    for (let i = 0; i < 20; i++) predictWindows(buildModel('elman', { steps: 6, features: 1, units: [2], dropout: 0.1 }), small);
+    for (let i = 0; i < 20; i++)
+      predictWindows(buildModel('elman', { steps: 6, features: 1, units: [2], dropout: 0.1 }), small);
     expect(tf.memory().numTensors).toBeLessThanOrEqual(before + 20 * 7);
   });
 });
