@@ -14,9 +14,9 @@ const USAGE =
   'Without arguments it runs every notebook in notebooks/. Settings are environment variables\n' +
   '(RNN_OUT_DIR, RNN_QUICK, RNN_CELL_TIMEOUT, RNN_PYTHON, …), see environment.md.';
 
-// The same words as isQuickMode() in src/runtime/params.ts and quick_mode() in run_notebooks.py.
-const QUICK_ON = ['1', 'true', 'yes', 'on'];
-const QUICK_OFF = ['', '0', 'false', 'no', 'off'];
+// RNN_QUICK is read by the library's own rule (npm run notebooks builds dist/ first); run_notebooks.py
+// repeats the same words for when it is run on its own.
+const { isQuickMode } = require('../dist/runtime/params');
 
 /** A problem with the settings: printed as is, exit status 2, nothing run. */
 class SettingError extends Error {}
@@ -34,16 +34,12 @@ function wholeNumber(env, name, fallback, min, unit) {
   return Number(raw);
 }
 
-function quickMode(env) {
-  const raw = env.RNN_QUICK;
-  if (raw === undefined) return false;
-  const v = raw.trim().toLowerCase();
-  if (QUICK_ON.includes(v)) return true;
-  if (QUICK_OFF.includes(v)) return false;
-  throw new SettingError(
-    `RNN_QUICK="${raw}" is not on or off: use 1 (or true, yes, on) for quick mode, or 0 (or false, no, off, ` +
-      "empty) for the documents' settings.",
-  );
+function quickMode() {
+  try {
+    return isQuickMode();
+  } catch (err) {
+    throw new SettingError(err.message);
+  }
 }
 
 function realpath(p) {
@@ -140,7 +136,7 @@ function main(argv) {
   if (notebooks.length === 0) throw new SettingError(`No notebooks to run in ${notebooksDir}.`);
   wholeNumber(process.env, 'RNN_CELL_TIMEOUT', 3600, 1, 'seconds');
   wholeNumber(process.env, 'RNN_SETTLE_MS', 150, 0, 'milliseconds');
-  const quick = quickMode(process.env);
+  const quick = quickMode();
   const fromEnv = Boolean(process.env.RNN_OUT_DIR);
   const outDir = fromEnv ? path.resolve(process.env.RNN_OUT_DIR) : path.join(root, 'out');
   checkOutDir(outDir, fromEnv, notebooks);
