@@ -202,6 +202,17 @@ describe('file layouts', () => {
   });
 });
 
+/** Puts RNN_DATA_DIR and RNN_CACHE_DIR back as they were before a test changed them. */
+function restoreFolders(saved: { data?: string; cache?: string }): void {
+  for (const [k, v] of [
+    ['RNN_DATA_DIR', saved.data],
+    ['RNN_CACHE_DIR', saved.cache],
+  ] as const) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
 describe('where loadDataset looks', () => {
   const saved = { data: process.env.RNN_DATA_DIR, cache: process.env.RNN_CACHE_DIR };
   beforeEach(() => {
@@ -209,13 +220,7 @@ describe('where loadDataset looks', () => {
     process.env.RNN_CACHE_DIR = tmp();
   });
   afterEach(() => {
-    for (const [k, v] of [
-      ['RNN_DATA_DIR', saved.data],
-      ['RNN_CACHE_DIR', saved.cache],
-    ] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreFolders(saved);
   });
 
   it('names RNN_DATA_DIR when it points to a missing folder (resolved path shown)', async () => {
@@ -410,13 +415,7 @@ describe('downloads: slow servers, redirects, HTTP errors, progress', () => {
       expect((slow.value as Error).message).toMatch(/did not finish within 0\.3 s .*too slow: .*downloadTimeoutMs/);
       expect(fs.readdirSync(process.env.RNN_CACHE_DIR)).toEqual([]);
     } finally {
-      for (const [k, v] of [
-        ['RNN_DATA_DIR', saved.data],
-        ['RNN_CACHE_DIR', saved.cache],
-      ] as const) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
+      restoreFolders(saved);
     }
   });
   it('the registry knows the date range of every data set', () => {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, initBackend, loadModelFiles, saveModelFiles, tf } from '../../src';
+import { messageOf, weightsOf } from '../support/models';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -20,17 +21,6 @@ async function savedModel(seed = 1): Promise<{ dir: string; json: string; bin: s
   await saveModelFiles(model, dir);
   return { dir, json: path.join(dir, 'model.json'), bin: path.join(dir, 'weights.bin'), model };
 }
-
-const messageOf = async (promise: Promise<unknown>): Promise<string> => {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected a rejection');
-};
-
-const weightsOf = (m: tfTypes.LayersModel) => m.getWeights().map((t) => Array.from(t.dataSync()));
 
 describe('loadModelFiles on damaged files', () => {
   it('a truncated model.json is named, with the parser error and what to do', async () => {

@@ -1,4 +1,5 @@
-import { buildModel, tf } from '../../src';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { buildModel, lagWindows, sliceWindows, tf } from '../../src';
 import type { ModelKind, ModelOptions, WindowSet } from '../../src';
 
 /** A small seeded data set of `n` windows, `steps` × `features`, with one target each. */
@@ -39,3 +40,23 @@ export function relError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-
   }
   return num / den;
 }
+
+/** A learnable sine series, its 6-lag windows, the first 100 for training and the rest for validation. */
+export function sineWindows(): { sine: Float64Array; windows: WindowSet; trainSet: WindowSet; valSet: WindowSet } {
+  const sine = Float64Array.from({ length: 140 }, (_, i) => 0.8 * Math.sin(i / 4));
+  const windows = lagWindows(sine, 6);
+  return { sine, windows, trainSet: sliceWindows(windows, 0, 100), valSet: sliceWindows(windows, 100) };
+}
+
+/** The message of the error `promise` rejects with (fails when it resolves). */
+export async function messageOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** All weights of `m` as plain arrays (to compare a model before and after). */
+export const weightsOf = (m: tfTypes.LayersModel): number[][] => m.getWeights().map((t) => Array.from(t.dataSync()));

@@ -3,7 +3,6 @@
  * names), option values, data that is not windows with targets, and what a diverging or
  * exploding training leaves behind.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   buildModel,
@@ -16,29 +15,18 @@ import {
 } from '../../src';
 import type { TrainData, TrainOptions, WindowSet } from '../../src';
 import { runEpochs } from '../../src/train/loop';
+import { messageOf, sineWindows, weightsOf } from '../support/models';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 afterEach(() => vi.restoreAllMocks());
 
-const sine = Float64Array.from({ length: 140 }, (_, i) => 0.8 * Math.sin(i / 4));
-const windows = lagWindows(sine, 6);
-const trainSet = sliceWindows(windows, 0, 100);
+const { sine, trainSet } = sineWindows();
 const quiet = { progress: 'none' as const };
 const ok: TrainOptions = { ...quiet, epochs: 1, batchSize: 10 };
-const weightsOf = (m: tfTypes.LayersModel) => m.getWeights().map((t) => Array.from(t.dataSync()));
 // biome-ignore lint/suspicious/noExplicitAny: the point of these tests is calls TypeScript would reject
 const untyped = train as (...args: any[]) => ReturnType<typeof train>;
-/** The message of the error `promise` rejects with. */
-const messageOf = async (promise: Promise<unknown>): Promise<string> => {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected a rejection');
-};
 
 describe('a diverging training leaves the model as it was before train()', () => {
   it.each<['fast' | 'tfjs', Record<string, unknown>]>([

@@ -1,16 +1,14 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildModel, initBackend, kernelNorm, lagWindows, predictWindows, sliceWindows, tf, train } from '../../src';
 import type { ModelKind, TrainOptions } from '../../src';
+import { sineWindows } from '../support/models';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 afterEach(() => vi.restoreAllMocks());
 
-const sine = Float64Array.from({ length: 140 }, (_, i) => 0.8 * Math.sin(i / 4));
-const windows = lagWindows(sine, 6);
-const trainSet = sliceWindows(windows, 0, 100);
-const valSet = sliceWindows(windows, 100);
+const { sine, trainSet, valSet } = sineWindows();
 const quiet: Partial<TrainOptions> = { progress: 'none' };
 
 describe.each<['fast' | 'tfjs']>([['fast'], ['tfjs']])('train() with the %s engine', (engine) => {
