@@ -10,21 +10,21 @@ import { checkTrainData, checkWindowInputs } from '../series/shapes';
 import { epochBatches } from '../series/windows';
 import { engineSupport, predictFast } from './fast';
 
-/** Predictions for `n` checked windows, by the engine when it supports the model, else by tfjs. */
+/**
+ * Predictions for `n` checked windows: by the engine when `fast` (the caller asked
+ * `engineSupport` once), else by tfjs (a stateful model's state reset first unless `resetState` is false).
+ */
 function predictRows(
   model: tfTypes.LayersModel,
+  fast: boolean,
   x: Float64Array,
   n: number,
   shape: [number, number],
   resetState = true,
 ): Float64Array {
-  if (engineSupport(model) === null) {
-    return predictFast(model, { data: x, shape: [n, shape[0], shape[1]] });
-  }
+  if (fast) return predictFast(model, { data: x, shape: [n, shape[0], shape[1]] });
   return predictRowsTfjs(model, x, n, shape, resetState);
 }
-
-/** Outputs per time step of `model` (the last dimension of its output). */
 
 /**
  * Predictions for windows `x` (or a WindowSet), flattened (n · outputs values; for sequence
@@ -46,7 +46,7 @@ export function predictWindows(
   const arr = 'x' in x ? x.x : x;
   checkWindowInputs('predictWindows', arr, modelWindowShape(model));
   const [n, steps, features] = arr.shape;
-  const raw = predictRows(model, arr.data, n, [steps, features]);
+  const raw = predictRows(model, engineSupport(model) === null, arr.data, n, [steps, features]);
   return scaler ? invertOutputs('predictWindows', scaler, raw, outputsPerStep(model), options) : raw;
 }
 
@@ -68,8 +68,9 @@ export function predictBatches(
   const actual = new Float64Array(data.numWindows * data.outputs);
   let at = 0;
   let first = true;
+  const fast = engineSupport(model) === null; // once, not for every batch
   for (const b of epochBatches(data, { batchSize: data.batchSize })) {
-    const p = predictRows(model, b.x, b.n, [data.sequenceLength, data.features], first);
+    const p = predictRows(model, fast, b.x, b.n, [data.sequenceLength, data.features], first);
     first = false;
     predicted.set(p, at);
     actual.set(b.y, at);
