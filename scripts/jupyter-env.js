@@ -9,6 +9,13 @@ const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 
+/** The Python of the project's environment (.venv/), whether or not it exists yet. */
+function venvPython() {
+  return process.platform === 'win32'
+    ? path.join(root, '.venv', 'Scripts', 'python.exe')
+    : path.join(root, '.venv', 'bin', 'python');
+}
+
 /** Environment variables for a Jupyter process that uses only project-local folders. */
 function jupyterEnv(base = process.env) {
   const state = path.join(root, 'build', 'jupyter');
@@ -33,12 +40,15 @@ function jupyterEnv(base = process.env) {
 
 /**
  * Looks for a Python that can import every module in `modules`: only $RNN_PYTHON when it
- * is set (a typo there must not fall back silently to another Python), else
- * /usr/bin/python3 (Debian's Jupyter), python3, python. Returns `{ python, tried }`:
+ * is set (a typo there must not fall back silently to another Python), else the project's
+ * environment (.venv, made by `npm install` from requirements.txt), /usr/bin/python3
+ * (Debian's Jupyter), python3, python. Returns `{ python, tried }`:
  * `python` is null when none can, and `tried` says why each candidate was refused.
  */
 function searchPython(modules) {
-  const candidates = process.env.RNN_PYTHON ? [process.env.RNN_PYTHON] : ['/usr/bin/python3', 'python3', 'python'];
+  const candidates = process.env.RNN_PYTHON
+    ? [process.env.RNN_PYTHON]
+    : [venvPython(), '/usr/bin/python3', 'python3', 'python'];
   const probe = modules.map((m) => `import ${m}`).join('; ');
   const tried = [];
   for (const exe of candidates) {
@@ -61,4 +71,4 @@ function findPython(modules) {
   return searchPython(modules).python;
 }
 
-module.exports = { root, jupyterEnv, findPython, searchPython };
+module.exports = { root, venvPython, jupyterEnv, findPython, searchPython };
