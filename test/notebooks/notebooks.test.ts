@@ -27,6 +27,11 @@ const checks: Record<string, (m: Reported) => void> = {
     expect(m.difRelEpoca1Test).toBeLessThan(EPOCH_TOLERANCE);
     expect(m.persistenciaAMano).toBe(true);
   },
+  '02-practica-iberdrola': (m) => {
+    expect(m.mismaArquitectura).toEqual({ Elman: true, LSTM: true, GRU: true });
+    expect(m.difForwardJordan).toBeLessThan(FORWARD_TOLERANCE);
+    expect(m.difAciertos5AMano).toBe(0);
+  },
 };
 
 describe('notebooks in quick mode', () => {
