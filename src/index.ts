@@ -22,6 +22,7 @@ export { lorenzSeries } from './data/lorenz';
 
 // Windows (Keras-parity lazy windows, lag windows), chronological splits, scalers
 export { lagWindows, timeseriesDatasetFromArray, sliceWindows } from './series/windows';
+export { epochBatches } from './series/windows';
 export { splitByFractions, splitByRanges, splitFirstN, takeRange } from './series/splits';
 export type { IndexRange } from './series/splits';
 export { MinMaxScaler, StandardScaler, FixedRangeScaler } from './series/scalers';
@@ -30,8 +31,8 @@ export type { Array2D, Array3D, WindowSet, WindowBatches, TrainData } from './co
 
 // Models as tfjs LayersModels: the networks of the documents, parameter counts, model files
 export { buildModel, buildElman, buildJordan, buildLSTM, buildGRU, buildDense } from './models/builders';
-export { countParams, kernelNorm } from './models/builders';
-export type { ModelKind, ModelOptions, DenseSpec } from './models/builders';
+export { countParams, kernelNorm, architectureOf } from './models/builders';
+export type { ModelKind, ModelOptions, DenseSpec, LayerArchitecture } from './models/builders';
 export { JordanCell } from './models/jordan';
 export type { ActivationName } from './core/activations';
 export { saveModelFiles, loadModelFiles } from './models/io';

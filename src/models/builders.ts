@@ -176,17 +176,30 @@ function buildRecurrentStack(kind: 'elman' | 'lstm' | 'gru', o: ModelOptions): t
   return model;
 }
 
-/** Elman network (tfjs SimpleRNN stack) + optional dense head + linear output. */
+/**
+ * Elman network (tfjs SimpleRNN stack) + optional dense head + linear output. Written out with
+ * `tf.sequential()` / `tf.layers.simpleRNN` / `tf.layers.dense`, compared with this builder and
+ * computed from scratch in notebooks/01-amazon-elman.ipynb (cells `elman-tfjs`, `elman-builder`,
+ * `elman-scratch`); the stacked 2×5 version in notebooks/02-practica-iberdrola.ipynb (`elman-tfjs`).
+ */
 export function buildElman(options: ModelOptions): tfTypes.Sequential {
   return buildRecurrent('elman', options);
 }
 
-/** LSTM stack + optional dense head + linear output. */
+/**
+ * LSTM stack + optional dense head + linear output. Written out with `tf.layers.lstm` (sigmoid
+ * gates, `returnSequences` where stacked) and compared with this builder in
+ * notebooks/02-practica-iberdrola.ipynb (cell `lstm-tfjs`).
+ */
 export function buildLSTM(options: ModelOptions): tfTypes.Sequential {
   return buildRecurrent('lstm', options);
 }
 
-/** GRU stack (tfjs formulation, reset gate before the matrix product) + optional head + linear output. */
+/**
+ * GRU stack (tfjs formulation, reset gate before the matrix product) + optional head + linear
+ * output. Written out with `tf.layers.gru` and compared with this builder in
+ * notebooks/02-practica-iberdrola.ipynb (cell `gru-tfjs`).
+ */
 export function buildGRU(options: ModelOptions): tfTypes.Sequential {
   return buildRecurrent('gru', options);
 }
@@ -194,6 +207,8 @@ export function buildGRU(options: ModelOptions): tfTypes.Sequential {
 /**
  * Jordan network (documento 000): one recurrent cell whose hidden stack `units` feeds the output
  * layer, and whose state is the previous output. No extra head: the output is in the cell.
+ * Its recurrence is written in plain TypeScript beside the document's formula, and equals
+ * predict(), in notebooks/02-practica-iberdrola.ipynb (cell `jordan-scratch`).
  */
 export function buildJordan(o: ModelOptions): tfTypes.Sequential {
   checkOptions('jordan', o);
@@ -261,4 +276,43 @@ export function kernelNorm(model: tfTypes.LayersModel): number {
     for (let i = 0; i < v.length; i++) s += v[i] * v[i];
   }
   return Math.sqrt(s);
+}
+
+/** One layer of `architectureOf`: what it computes, without names, seeds or initializers. */
+export interface LayerArchitecture {
+  /** The tfjs class, e.g. SimpleRNN, LSTM, GRU, Dense, Flatten, RNN (the Jordan cell). */
+  layer: string;
+  units: number | null;
+  activation: string | null;
+  /** Gate activation of LSTM/GRU (null for other layers). */
+  recurrentActivation: string | null;
+  returnSequences: boolean | null;
+  stateful: boolean | null;
+  /** Output shape without the batch dimension, e.g. "[20,5]". */
+  outputShape: string;
+  params: number;
+}
+
+/**
+ * The architecture of a model layer by layer (class, units, activations, returnSequences,
+ * stateful, output shape, parameters): what two models must share to compute the same
+ * function given the same weights. Names, seeds and initializers are left out, so a model
+ * written by hand with `tf.sequential()` compares equal to the builder's.
+ */
+export function architectureOf(model: tfTypes.LayersModel): LayerArchitecture[] {
+  return model.layers.map((l) => {
+    const c = l.getConfig() as Record<string, unknown>;
+    const pick = <T>(k: string) => (c[k] === undefined ? null : (c[k] as T));
+    const shape = l.outputShape as (number | null)[];
+    return {
+      layer: l.getClassName(),
+      units: pick<number>('units'),
+      activation: pick<string>('activation'),
+      recurrentActivation: pick<string>('recurrentActivation'),
+      returnSequences: pick<boolean>('returnSequences'),
+      stateful: pick<boolean>('stateful'),
+      outputShape: JSON.stringify(shape.slice(1)),
+      params: l.countParams(),
+    };
+  });
 }

@@ -8,6 +8,8 @@
  * Weights, in this order: kernel_0 [features, units₀], recurrent_kernel [outputUnits,
  * units₀], bias_0, then kernel_l, bias_l for l ≥ 1, then output_kernel [units_{L−1},
  * outputUnits] and output_bias [outputUnits]. Wrapped in `tf.layers.rnn({ cell })`.
+ * The same recurrence in plain TypeScript, beside the document's formula and equal to predict():
+ * notebooks/02-practica-iberdrola.ipynb, cell `jordan-scratch`.
  */
 import { tf } from '../backend';
 import type * as tfTypes from '@tensorflow/tfjs';

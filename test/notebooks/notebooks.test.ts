@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EPOCH_TOLERANCE, FORWARD_TOLERANCE } from '../support/models';
 import { root, runNotebooks } from '../support/runner';
 
 const dir = path.join(root, 'notebooks');
@@ -10,6 +11,28 @@ const notebooks = fs
   .readdirSync(dir)
   .filter((f) => f.endsWith('.ipynb'))
   .sort();
+
+type Reported = Record<string, unknown>;
+
+/**
+ * What a notebook's report() must show beyond running: the models written by hand equal the
+ * builders, the forward passes in plain TypeScript equal predict(), the epoch written with tfjs
+ * equals train()'s first epoch, the visible metric lines equal the library's.
+ */
+const checks: Record<string, (m: Reported) => void> = {
+  '01-amazon-elman': (m) => {
+    expect(m.mismaArquitectura).toBe(true);
+    expect(m.difForwardElman).toBeLessThan(FORWARD_TOLERANCE);
+    expect(m.difRelEpoca1Loss).toBeLessThan(EPOCH_TOLERANCE);
+    expect(m.difRelEpoca1Test).toBeLessThan(EPOCH_TOLERANCE);
+    expect(m.persistenciaAMano).toBe(true);
+  },
+  '02-practica-iberdrola': (m) => {
+    expect(m.mismaArquitectura).toEqual({ Elman: true, LSTM: true, GRU: true });
+    expect(m.difForwardJordan).toBeLessThan(FORWARD_TOLERANCE);
+    expect(m.difAciertos5AMano).toBe(0);
+  },
+};
 
 describe('notebooks in quick mode', () => {
   it('finds the notebooks', async () => {
@@ -38,6 +61,7 @@ describe('notebooks in quick mode', () => {
       const name = f.replace(/\.ipynb$/, '');
       const metrics = JSON.parse(fs.readFileSync(path.join(r.outDir, `${name}.metrics.json`), 'utf8'));
       expect(metrics.quick).toBe(true);
+      checks[name]?.(metrics.metrics);
       expect(fs.statSync(path.join(r.outDir, `${name}.html`)).size).toBeGreaterThan(1000);
     });
   }

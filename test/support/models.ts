@@ -60,3 +60,13 @@ export async function messageOf(promise: Promise<unknown>): Promise<string> {
 
 /** All weights of `m` as plain arrays (to compare a model before and after). */
 export const weightsOf = (m: tfTypes.LayersModel): number[][] => m.getWeights().map((t) => Array.from(t.dataSync()));
+
+/**
+ * Relative tolerance of an epoch written by hand with tfjs (float32) against the same epoch of
+ * train(): float32 rounding, grown over a few hundred Adam steps (measured 6e-6 in notebook 01's
+ * 387 steps with the float64 engine); chosen to hold for a float32 engine too.
+ */
+export const EPOCH_TOLERANCE = 3e-5;
+
+/** Absolute tolerance of a forward pass written in plain TypeScript against predict() (float32). */
+export const FORWARD_TOLERANCE = 1e-6;
