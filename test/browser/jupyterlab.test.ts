@@ -108,6 +108,15 @@ describe.skipIf(skip)('JupyterLab in a real browser', () => {
     port = await freePort();
     const state = path.join(dir, '.jupyter');
     const dataDir = dataDirForTests();
+    // every cell in the DOM (JupyterLab 4 leaves cells out of view unrendered by default), so the
+    // checks below see every cell's prompt, outputs and charts
+    const settings = path.join(state, 'config', 'lab', 'user-settings', '@jupyterlab', 'notebook-extension');
+    fs.mkdirSync(settings, { recursive: true });
+    fs.writeFileSync(path.join(settings, 'tracker.jupyterlab-settings'), JSON.stringify({ windowingMode: 'none' }));
+    // no "official Jupyter news?" prompt over the screenshots (there is no internet here anyway)
+    const apputils = path.join(state, 'config', 'lab', 'user-settings', '@jupyterlab', 'apputils-extension');
+    fs.mkdirSync(apputils, { recursive: true });
+    fs.writeFileSync(path.join(apputils, 'notification.jupyterlab-settings'), JSON.stringify({ fetchNews: 'false' }));
     const env = {
       ...jupyterEnv(),
       // a fresh JupyterLab state per run: no restored workspace, nothing shared with `npm run lab`
@@ -169,14 +178,22 @@ describe.skipIf(skip)('JupyterLab in a real browser', () => {
         const page = await context.newPage();
         const pageErrors: string[] = [];
         page.on('pageerror', (e) => pageErrors.push(e.message));
-        await page.goto(`http://127.0.0.1:${port}/lab/tree/notebooks/${name}.ipynb?token=${TOKEN}`);
-        await page.locator('.jp-NotebookPanel .jp-Cell').first().waitFor({ timeout: 120_000 });
-        await page.waitForFunction(() => document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]'), null, {
-          timeout: 120_000,
-        });
+        // ?reset: a fresh workspace, only this notebook open (not the one of the page before)
+        await page.goto(`http://127.0.0.1:${port}/lab/tree/notebooks/${name}.ipynb?reset&token=${TOKEN}`);
+        const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
+        await panel.locator('.jp-Cell').first().waitFor({ timeout: 120_000 });
+        await page.waitForFunction(
+          () => document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]'),
+          null,
+          {
+            timeout: 120_000,
+          },
+        );
 
         // the kernel: TypeScript in the toolbar, tslab in the server's session list
-        await expect.poll(() => page.locator('.jp-KernelName').first().innerText(), { timeout: 30_000 }).toMatch(/^TypeScript/);
+        await expect
+          .poll(() => page.locator('.jp-KernelName').first().innerText(), { timeout: 30_000 })
+          .toMatch(/^TypeScript/);
         const kernelOf = async () => {
           const r = await fetch(`http://127.0.0.1:${port}/api/sessions?token=${TOKEN}`);
           const sessions = (await r.json()) as Array<{ path: string; kernel: { name: string } }>;
@@ -187,31 +204,35 @@ describe.skipIf(skip)('JupyterLab in a real browser', () => {
         // Run ▸ Run All Cells, as a student would
         await page.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click();
         await page.locator('.lm-Menu-item', { hasText: 'Run All Cells' }).first().click();
-        const cells = await page.locator('.jp-CodeCell').count();
+        const cells = await panel.locator('.jp-CodeCell').count();
         let sawProgress = false;
         const deadline = Date.now() + 300_000;
         for (;;) {
           // textContent, not innerText: JupyterLab skips the rendering of cells scrolled out of view
-          const prompts = await page.locator('.jp-CodeCell .jp-InputPrompt').allTextContents();
+          const prompts = await panel.locator('.jp-CodeCell .jp-InputPrompt').allTextContents();
           if (name === TRAINING && !sawProgress)
-            sawProgress = /época \d+\/\d+/.test((await page.locator('.jp-OutputArea-output').allTextContents()).join('\n'));
+            sawProgress = /época \d+\/\d+/.test(
+              (await panel.locator('.jp-OutputArea-output').allTextContents()).join('\n'),
+            );
           if (prompts.length === cells && prompts.every((p) => /^\[\d+\]:$/.test(p.trim()))) break;
           if (Date.now() > deadline) throw new Error(`${name}: cells still running or not run: ${prompts.join(' ')}`);
           await page.waitForTimeout(1000);
         }
         await page.waitForTimeout(1500); // let the last chart draw
+        await panel.locator('.rnn-plot').last().scrollIntoViewIfNeeded();
         await page.screenshot({ path: path.join(shots, `jupyterlab-${name}.png`), fullPage: false });
 
         // no error output: tslab writes errors to stderr; errors of other kinds have their own MIME type
-        const errors = await page.$$eval(
-          '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]',
-          (els) => els.map((el) => el.textContent ?? '').filter((t) => /error|Error|TS\d{4}/.test(t)),
-        );
+        const errors = await panel
+          .locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]',
+          )
+          .evaluateAll((els) => els.map((el) => el.textContent ?? '').filter((t) => /error|Error|TS\d{4}/.test(t)));
         expect(errors, `${name}: error outputs`).toEqual([]);
         expect(pageErrors, `${name}: page errors`).toEqual([]);
 
         // every chart live: plotly.js drew its SVG with at least one trace
-        const charts = await page.$$eval('.jp-OutputArea-output .rnn-plot', (els) =>
+        const charts = await panel.locator('.jp-OutputArea-output .rnn-plot').evaluateAll((els) =>
           els.map((el) => ({
             live: !!el.querySelector('.js-plotly-plot svg.main-svg'),
             traces: el.querySelectorAll('.js-plotly-plot g.trace, .js-plotly-plot g.barlayer .point').length,
@@ -223,7 +244,7 @@ describe.skipIf(skip)('JupyterLab in a real browser', () => {
           expect(c.traces).toBeGreaterThan(0);
         }
         if (name === TRAINING) {
-          const finalText = (await page.locator('.jp-OutputArea-output').allTextContents()).join('\n');
+          const finalText = (await panel.locator('.jp-OutputArea-output').allTextContents()).join('\n');
           expect(sawProgress || /época \d+\/\d+/.test(finalText), 'the training progress line').toBe(true);
         }
         await page.close();
@@ -231,9 +252,10 @@ describe.skipIf(skip)('JupyterLab in a real browser', () => {
 
       // a notebook executed by the runner: JupyterLab shows its saved charts
       const page = await context.newPage();
-      await page.goto(`http://127.0.0.1:${port}/lab/tree/notebooks/ejecutado.ipynb?token=${TOKEN}`);
+      await page.goto(`http://127.0.0.1:${port}/lab/tree/notebooks/ejecutado.ipynb?reset&token=${TOKEN}`);
       await page.locator('.jp-NotebookPanel .jp-Cell').first().waitFor({ timeout: 120_000 });
       await page.waitForTimeout(3000);
+      await page.locator('.jp-OutputArea-output img').first().scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(shots, 'jupyterlab-saved-notebook.png'), fullPage: false });
       const saved = await page.$$eval('.jp-OutputArea-output', (els) =>
         els
@@ -246,6 +268,7 @@ describe.skipIf(skip)('JupyterLab in a real browser', () => {
             };
           }),
       );
+      console.log(`saved notebook in JupyterLab: ${JSON.stringify(saved)}`);
       expect(saved.length, 'saved charts shown').toBeGreaterThan(0);
       for (const s of saved) expect(s.live || s.image).toBe(true);
       await page.close();
