@@ -27,6 +27,9 @@ function jupyterEnv(base = process.env) {
   env.IPYTHONDIR = path.join(state, 'ipython');
   env.JUPYTER_PLATFORM_DIRS = '1';
   env.PATH = [path.join(root, 'node_modules', '.bin'), base.PATH].filter(Boolean).join(path.delimiter);
+  // JupyterLab's language-server extension asks `npm prefix --global`, which logs to ~/.npm
+  env.npm_config_logs_dir = path.join(state, 'npm-logs');
+  env.npm_config_cache = path.join(state, 'npm-cache');
   // Folders are given relative to where the command runs (npm runs scripts in the project
   // root), but the kernel runs in the notebook's folder, where they would name another one.
   for (const name of ['RNN_DATA_DIR', 'RNN_CACHE_DIR', 'RNN_OUT_DIR']) {
