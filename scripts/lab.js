@@ -21,7 +21,7 @@ for (const app of apps) {
 }
 if (!chosen) {
   console.error(
-    'Neither JupyterLab nor Jupyter Notebook is installed for any Python found (the project\'s .venv, ' +
+    "Neither JupyterLab nor Jupyter Notebook is installed for any Python found (the project's .venv, " +
       '/usr/bin/python3, python3, python; only $RNN_PYTHON when it is set).\n' +
       'npm install sets up JupyterLab in .venv from requirements.txt when a Python ≥ 3.9 with venv and\n' +
       'the package index are available: run `npm run venv` to retry and see why it could not.',

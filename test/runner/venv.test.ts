@@ -98,7 +98,7 @@ describe('the project Python environment (scripts/venv.js)', () => {
       made.push(dir);
       // pip with no configuration at all, pointed at a closed loopback port
       const offline = {
-        PIP_CONFIG_FILE: os.devnull,
+        PIP_CONFIG_FILE: os.devNull,
         PIP_INDEX_URL: 'http://127.0.0.1:9/simple',
         PIP_FIND_LINKS: '',
         PIP_EXTRA_INDEX_URL: '',
