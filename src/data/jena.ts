@@ -215,7 +215,8 @@ export function generateJenaLike(options: JenaLikeOptions = {}): LoadedDataset {
 /** Banner printed when the stand-in is used instead of the real file. */
 export const JENA_STAND_IN_BANNER =
   '⚠ DATOS GENERADOS: no se encontró jena_climate_2009_2016.csv (ni en RNN_DATA_DIR ni en la caché, y no se pudo descargar). ' +
-  'Se usa una serie sintética con la forma del fichero de Jena; los números NO son comparables con los del documento.';
+  'Se usa una serie sintética con la forma del fichero de Jena y su dificultad (la referencia de sentido común ' +
+  'a 24 h se equivoca ≈ 2,5 °C, como en el real), pero los números NO son comparables con los del documento.';
 
 /**
  * The Jena climate data: the real file when it can be found or downloaded (see
