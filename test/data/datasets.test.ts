@@ -5,10 +5,9 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { JENA_COLUMNS, loadCsv, loadDataset, loadJena } from '../../src';
+import { loadCsv, loadDataset, loadJena } from '../../src';
 import { parseCsvText } from '../../src/data/csv';
 import { downloadToCache } from '../../src/data/fetch';
-import { generateJenaLike } from '../../src/data/jena';
 import { seriesOf } from '../../src/data/load';
 import { datasetInfo } from '../../src/data/registry';
 import { realDataDir } from '../support/data';
@@ -222,26 +221,6 @@ describe('downloads into the cache', () => {
 });
 
 describe('Jena stand-in', () => {
-  it('has the 15 columns, 10-minute steps, plausible ranges and is seeded', () => {
-    const a = generateJenaLike({ rows: 144 * 400, seed: 1 });
-    expect(a.columnNames).toEqual([...JENA_COLUMNS]);
-    expect(a.dates[1].getTime() - a.dates[0].getTime()).toBe(600_000);
-    expect(a.dates[0].toISOString()).toBe('2009-01-01T00:10:00.000Z');
-    const T = a.column('T (degC)');
-    expect(Math.min(...T)).toBeGreaterThan(-30);
-    expect(Math.max(...T)).toBeLessThan(40);
-    const rh = a.column('rh (%)');
-    expect(Math.max(...rh)).toBeLessThanOrEqual(100);
-    const summer = T.slice(144 * 190, 144 * 200).reduce((s, v) => s + v, 0) / 1440;
-    const winter = T.slice(0, 1440).reduce((s, v) => s + v, 0) / 1440;
-    expect(summer - winter).toBeGreaterThan(8);
-    expect(Array.from(generateJenaLike({ rows: 100, seed: 1 }).column('p (mbar)'))).toEqual(
-      Array.from(a.column('p (mbar)').slice(0, 100)),
-    );
-    expect(Array.from(generateJenaLike({ rows: 100, seed: 2 }).column('p (mbar)'))).not.toEqual(
-      Array.from(a.column('p (mbar)').slice(0, 100)),
-    );
-  });
   it('loadJena says so when it falls back to generated data', async () => {
     const saved = process.env.RNN_DATA_DIR;
     process.env.RNN_CACHE_DIR = tmp();
