@@ -2,7 +2,7 @@
 // library's builders: same layers, units, activations, flags, input shape and parameter count.
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildGRU, buildLSTM, countParams, initBackend, tf } from '../../src';
+import { buildDense, buildElman, buildGRU, buildLSTM, buildModel, countParams, initBackend, tf } from '../../src';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -71,5 +71,101 @@ describe('06 Melbourne: hand-written models equal the builders', () => {
     hand.add(tf.layers.dense({ units: 1 }));
     const built = buildLSTM({ steps: 1, features: 3, units: [4], returnSequences: true });
     expect(architecture(hand)).not.toEqual(architecture(built));
+  });
+});
+
+describe('05 S&P 500: hand-written models equal the builders', () => {
+  // nn.RNN(1, 20) + nn.Linear(20, 1) on windows of 240 days; GRU and LSTM of the same size.
+  const recurrent = (layer: tfTypes.layers.Layer) => {
+    const m = tf.sequential();
+    m.add(layer);
+    m.add(tf.layers.dense({ units: 1 }));
+    return m;
+  };
+  const common = { units: 20, inputShape: [240, 1] };
+  it.each([
+    ['elman', () => tf.layers.simpleRNN({ ...common, activation: 'tanh' }), 20 * 22 + 21],
+    ['gru', () => tf.layers.gru({ ...common, recurrentActivation: 'sigmoid' }), 3 * 20 * 22 + 21],
+    [
+      'lstm',
+      () => tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid', unitForgetBias: true }),
+      4 * 20 * 22 + 21,
+    ],
+  ] as const)('%s(20) + Dense(1)', (kind, layer, params) => {
+    const built = buildModel(kind, { steps: 240, features: 1, units: [20], seed: 5 });
+    expectSame(recurrent(layer()), built, params);
+  });
+});
+
+describe('04 RNN vs dense: hand-written models equal the builders', () => {
+  const lookBack = 20;
+  const seq = (...layers: tfTypes.layers.Layer[]) => {
+    const m = tf.sequential();
+    for (const l of layers) m.add(l);
+    return m;
+  };
+  const out = (activation: 'linear' | 'relu' = 'linear') => tf.layers.dense({ units: 1, activation });
+  const lstm5 = (returnSequences: boolean) =>
+    tf.layers.lstm({
+      units: 5,
+      activation: 'tanh',
+      inputShape: [lookBack, 1],
+      recurrentActivation: 'sigmoid',
+      unitForgetBias: true,
+      returnSequences,
+    });
+  it('SimpleRNN(5) + Dense(1)', () => {
+    const hand = seq(tf.layers.simpleRNN({ units: 5, activation: 'tanh', inputShape: [lookBack, 1] }), out());
+    expectSame(hand, buildElman({ steps: lookBack, features: 1, units: [5], seed: 3 }), 5 * 7 + 6);
+  });
+  it('LSTM(5) + Dense(1), also with returnSequences', () => {
+    expectSame(seq(lstm5(false), out()), buildLSTM({ steps: lookBack, features: 1, units: [5] }), 4 * 35 + 6);
+    const built = buildLSTM({ steps: lookBack, features: 1, units: [5], returnSequences: true });
+    expectSame(seq(lstm5(true), out()), built, 4 * 35 + 6);
+    expect(built.outputs[0].shape).toEqual([null, lookBack, 1]);
+  });
+  it('Flatten + Dense(16, relu) + Dense(1)', () => {
+    const hand = seq(
+      tf.layers.flatten({ inputShape: [lookBack, 1] }),
+      tf.layers.dense({ units: 16, activation: 'relu' }),
+      out(),
+    );
+    expectSame(hand, buildDense({ steps: lookBack, features: 1, units: [16] }), 20 * 16 + 16 + 17);
+  });
+  it('stacked SimpleRNN(10, returnSequences) → SimpleRNN(5) → Dense(1)', () => {
+    const hand = seq(
+      tf.layers.simpleRNN({ units: 10, activation: 'tanh', inputShape: [lookBack, 1], returnSequences: true }),
+      tf.layers.simpleRNN({ units: 5, activation: 'tanh' }),
+      out(),
+    );
+    const built = buildElman({ steps: lookBack, features: 1, units: [10, 5] });
+    expectSame(hand, built, 10 * 12 + 5 * 16 + 6);
+  });
+  it('SimpleRNN(10) → Dense(8, relu) → Dense(4, relu) → Dense(1, relu)', () => {
+    const hand = seq(
+      tf.layers.simpleRNN({ units: 10, activation: 'tanh', inputShape: [lookBack, 1] }),
+      tf.layers.dense({ units: 8, activation: 'relu' }),
+      tf.layers.dense({ units: 4, activation: 'relu' }),
+      out('relu'),
+    );
+    const built = buildElman({
+      steps: lookBack,
+      features: 1,
+      units: [10],
+      head: [
+        { units: 8, activation: 'relu' },
+        { units: 4, activation: 'relu' },
+      ],
+      outputActivation: 'relu',
+    });
+    expectSame(hand, built, 10 * 12 + 88 + 36 + 5);
+  });
+  it('stateful SimpleRNN(5, batchInputShape [10, 20, 1]) + Dense(1)', () => {
+    const hand = seq(
+      tf.layers.simpleRNN({ units: 5, activation: 'tanh', stateful: true, batchInputShape: [10, lookBack, 1] }),
+      out(),
+    );
+    const built = buildElman({ steps: lookBack, features: 1, units: [5], stateful: true, batchSize: 10 });
+    expectSame(hand, built, 5 * 7 + 6);
   });
 });
