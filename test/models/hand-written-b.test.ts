@@ -2,7 +2,20 @@
 // library's builders: same layers, units, activations, flags, input shape and parameter count.
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDense, buildElman, buildGRU, buildLSTM, buildModel, countParams, initBackend, tf } from '../../src';
+import {
+  buildDense,
+  buildElman,
+  buildGRU,
+  buildLSTM,
+  buildModel,
+  countParams,
+  initBackend,
+  lastValueBaselineMae,
+  mae,
+  StandardScaler,
+  tf,
+  timeseriesDatasetFromArray,
+} from '../../src';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -167,5 +180,52 @@ describe('04 RNN vs dense: hand-written models equal the builders', () => {
     );
     const built = buildElman({ steps: lookBack, features: 1, units: [5], stateful: true, batchSize: 10 });
     expectSame(hand, built, 5 * 7 + 6);
+  });
+});
+
+describe('03 Jena: hand-written models and the visible common-sense line', () => {
+  const [steps, features] = [120, 14];
+  it('Flatten → Dense(16, relu) → Dense(1)', () => {
+    const hand = tf.sequential();
+    hand.add(tf.layers.flatten({ inputShape: [steps, features] }));
+    hand.add(tf.layers.dense({ units: 16, activation: 'relu' }));
+    hand.add(tf.layers.dense({ units: 1 }));
+    const built = buildDense({ steps, features, units: [16], seed: 1337 });
+    expectSame(hand, built, steps * features * 16 + 16 + 17);
+  });
+  it('LSTM(16) → Dense(1): 1984 + 17 parameters, as in the document', () => {
+    const hand = tf.sequential();
+    hand.add(
+      tf.layers.lstm({
+        units: 16,
+        inputShape: [steps, features],
+        recurrentActivation: 'sigmoid',
+        unitForgetBias: true,
+      }),
+    );
+    hand.add(tf.layers.dense({ units: 1 }));
+    expectSame(hand, buildLSTM({ steps, features, units: [16], seed: 1337 }), 1984 + 17);
+  });
+  it('T now (last of the window) against T after the delay equals lastValueBaselineMae', () => {
+    // The notebook's line: mae(temperature[s + span], targets[s]) over the window starts s.
+    const [rows, cols, tCol, rate, length, delay] = [400, 3, 1, 2, 10, 2 * (10 + 5 - 1)];
+    const table = Float64Array.from({ length: rows * cols }, (_, k) => Math.sin(k * 0.37) * 5 + (k % cols));
+    const temperature = Float64Array.from({ length: rows }, (_, i) => table[i * cols + tCol]);
+    const scaler = new StandardScaler({ features: cols }).fit(table);
+    const normalized = scaler.transform(table);
+    const targets = temperature.subarray(delay);
+    const ds = timeseriesDatasetFromArray(
+      { data: normalized.subarray(0, (rows - delay) * cols), shape: [rows - delay, cols] },
+      targets,
+      { samplingRate: rate, sequenceLength: length, batchSize: 16 },
+    );
+    const span = (length - 1) * rate;
+    const byHand = mae(
+      Float64Array.from(ds.starts, (s) => temperature[s + span]),
+      Float64Array.from(ds.starts, (s) => targets[s]),
+    );
+    const library = lastValueBaselineMae(ds, { feature: tCol, mean: scaler.mean![tCol], std: scaler.std![tCol] });
+    expect(byHand).toBeGreaterThan(0.5);
+    expect(Math.abs(byHand - library)).toBeLessThan(1e-5);
   });
 });
