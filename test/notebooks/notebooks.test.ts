@@ -62,6 +62,9 @@ describe('notebooks in quick mode', () => {
       const metrics = JSON.parse(fs.readFileSync(path.join(r.outDir, `${name}.metrics.json`), 'utf8'));
       expect(metrics.quick).toBe(true);
       checks[name]?.(metrics.metrics);
+      // Models written out with tf.layers (issue 18) must equal the library's builders.
+      const written = metrics.metrics['modelos escritos = constructores'];
+      if (written) expect(written).toEqual(Object.fromEntries(Object.keys(written).map((k) => [k, true])));
       expect(fs.statSync(path.join(r.outDir, `${name}.html`)).size).toBeGreaterThan(1000);
     });
   }
