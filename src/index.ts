@@ -31,7 +31,7 @@ export type { Array2D, Array3D, WindowSet, WindowBatches, TrainData } from './co
 
 // Models as tfjs LayersModels: the networks of the documents, parameter counts, model files
 export { buildModel, buildElman, buildJordan, buildLSTM, buildGRU, buildDense } from './models/builders';
-export { countParams, kernelNorm, architectureOf } from './models/builders';
+export { countParams, kernelNorm, architectureOf, sameArchitecture } from './models/builders';
 export type { ModelKind, ModelOptions, DenseSpec, LayerArchitecture } from './models/builders';
 export { JordanCell } from './models/jordan';
 export type { ActivationName } from './core/activations';

@@ -114,7 +114,8 @@ export function persistenceForecast(
  * Documento 001's common-sense baseline over windowed data: "the temperature in 24 h equals the
  * last temperature of the window". Works on standardised windows: `feature` is the
  * temperature column inside x, `mean`/`std` undo the standardisation of that column
- * (targets are in original units, as in the book). Returns the MAE in original units.
+ * (targets are in original units, as in the book). Returns the MAE in original units. Written
+ * as a visible line and checked against this in notebooks/03-jena-temperatura.ipynb (`hw03-12`).
  */
 export function lastValueBaselineMae(
   data: WindowBatches,

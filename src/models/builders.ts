@@ -113,7 +113,11 @@ function addHeadAndOutput(model: tfTypes.Sequential, o: ModelOptions, seed: numb
   );
 }
 
-/** Builds any of the model kinds (a dispatcher over the builders below). */
+/**
+ * Builds any of the model kinds (a dispatcher over the builders below). The RNN(20), GRU(20) and
+ * LSTM(20) of documento 003 are written out with `tf.layers` and compared with it in
+ * notebooks/05-sp500-rnn.ipynb (cells `hw05-9`, `hw05-5`).
+ */
 export function buildModel(kind: ModelKind, options: ModelOptions): tfTypes.Sequential {
   switch (kind) {
     case 'elman':
@@ -189,7 +193,9 @@ export function buildElman(options: ModelOptions): tfTypes.Sequential {
 /**
  * LSTM stack + optional dense head + linear output. Written out with `tf.layers.lstm` (sigmoid
  * gates, `returnSequences` where stacked) and compared with this builder in
- * notebooks/02-practica-iberdrola.ipynb (cell `lstm-tfjs`).
+ * notebooks/02-practica-iberdrola.ipynb (cell `lstm-tfjs`); LSTM(16) of documento 001 in
+ * notebooks/03-jena-temperatura.ipynb (`hw03-7`); `stateful` with a fixed batch in
+ * notebooks/06-melbourne-lstm-gru.ipynb (`hw06-10`).
  */
 export function buildLSTM(options: ModelOptions): tfTypes.Sequential {
   return buildRecurrent('lstm', options);
@@ -237,7 +243,11 @@ export function buildJordan(o: ModelOptions): tfTypes.Sequential {
   return model;
 }
 
-/** A densely connected network on the flattened window (documentos 001 y 002): Flatten → Dense(units…, relu) → output. */
+/**
+ * A densely connected network on the flattened window (documentos 001 y 002): Flatten → Dense(units…,
+ * relu) → output. Written out with `tf.layers.flatten` / `dense` and compared with this builder in
+ * notebooks/03-jena-temperatura.ipynb (cell `hw03-9`) and notebooks/04-rnn-vs-densas.ipynb.
+ */
 export function buildDense(o: ModelOptions): tfTypes.Sequential {
   checkOptions('dense', o);
   if (o.dropout || o.recurrentDropout || o.returnSequences || o.stateful) {
@@ -288,6 +298,11 @@ export interface LayerArchitecture {
   recurrentActivation: string | null;
   returnSequences: boolean | null;
   stateful: boolean | null;
+  /**
+   * The declared input shape with the batch dimension, e.g. "[null,7,1]", "[1,3,1]" for a stateful
+   * layer; "null" for layers after the first.
+   */
+  inputShape: string;
   /** Output shape without the batch dimension, e.g. "[20,5]". */
   outputShape: string;
   params: number;
@@ -311,8 +326,18 @@ export function architectureOf(model: tfTypes.LayersModel): LayerArchitecture[] 
       recurrentActivation: pick<string>('recurrentActivation'),
       returnSequences: pick<boolean>('returnSequences'),
       stateful: pick<boolean>('stateful'),
+      inputShape: JSON.stringify(pick<(number | null)[]>('batchInputShape')),
       outputShape: JSON.stringify(shape.slice(1)),
       params: l.countParams(),
     };
   });
+}
+
+/**
+ * Whether two models compute the same function given the same weights: equal `architectureOf`
+ * layer by layer (so equal parameter counts). Notebooks 01–06 use it to show that a model written
+ * with `tf.sequential()` / `tf.layers` equals the builder's (first in 01, cell `elman-builder`).
+ */
+export function sameArchitecture(a: tfTypes.LayersModel, b: tfTypes.LayersModel): boolean {
+  return JSON.stringify(architectureOf(a)) === JSON.stringify(architectureOf(b));
 }
