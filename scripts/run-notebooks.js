@@ -147,6 +147,7 @@ function main(argv) {
   }
   const env = jupyterEnv();
   env.RNN_OUT_DIR = outDir;
+  env.RNN_NODE = process.execPath; // KaTeX typesets the exported HTML's formulas in Node
   if (quick) console.log(`Quick mode on (RNN_QUICK=${env.RNN_QUICK}): reduced settings, for CI only.`);
   const script = path.join(__dirname, 'run_notebooks.py');
   const r = spawnSync(search.python, ['-B', script, '--out', outDir, ...notebooks], { env, stdio: 'inherit' });

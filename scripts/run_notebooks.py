@@ -33,6 +33,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+import notebook_math
+
 def bad_usage(message):
     print(message, file=sys.stderr)
     sys.exit(2)
@@ -372,23 +374,29 @@ EMPTY_SCRIPT = "data:text/javascript,"
 
 
 def local_script_or_empty(url):
-    """Debian's nbconvert points the HTML at /usr/share/javascript files (require.js,
-    MathJax) that exist only if libjs-requirejs / libjs-mathjax are installed. A missing
-    file would be a load error in every viewer, so it is replaced by an empty script: the
-    charts need neither, and without MathJax the few formulas stay readable TeX."""
-    if url.startswith("file://") and not os.path.exists(url[len("file://"):].split("?")[0]):
-        return EMPTY_SCRIPT
-    return url
+    """nbconvert points the HTML at scripts (require.js, jQuery) on a CDN, or, in Debian's
+    package, at /usr/share/javascript files that exist only if libjs-requirejs is installed.
+    The exported page must work offline and the charts need neither, so any script that is
+    not a file present here is replaced by an empty one (no request, no load error)."""
+    if url.startswith("file://") and os.path.exists(url[len("file://"):].split("?")[0]):
+        return url
+    return EMPTY_SCRIPT
 
 
-def export_html(nb, path):
+def export_html(nb, path, name):
+    """Writes the HTML of `nb`: formulas typeset to MathML beforehand (scripts/notebook_math.py),
+    so MathJax's script tag is emptied (its x-mathjax-config block stays, inert without MathJax).
+    Raises MathError for a formula KaTeX cannot typeset."""
     from nbconvert import HTMLExporter
     exporter = HTMLExporter()
-    for trait in ("require_js_url", "mathjax_url", "jquery_url"):
+    for trait in ("require_js_url", "jquery_url"):
         if exporter.has_trait(trait):
             setattr(exporter, trait, local_script_or_empty(getattr(exporter, trait)))
-    body, _ = exporter.from_notebook_node(nb)
-    write_atomic(path, body)
+    if exporter.has_trait("mathjax_url"):
+        exporter.mathjax_url = EMPTY_SCRIPT
+    shown, mathml = notebook_math.with_placeholders(nb, name)
+    body, _ = exporter.from_notebook_node(shown)
+    write_atomic(path, notebook_math.fill_in(body, mathml, name))
 
 
 def indent(text, prefix="    "):
@@ -506,7 +514,7 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
         if result["status"] == "passed":
             failed(result, "cannot write the executed notebook %s: %s" % (executed, exc))
     try:
-        export_html(nb, os.path.join(out_dir, name + ".html"))
+        export_html(nb, os.path.join(out_dir, name + ".html"), name)
     except Exception as exc:
         print("! %s: HTML export failed: %s" % (name, exc), file=sys.stderr)
         if result["status"] == "passed":

@@ -1,6 +1,8 @@
 // Executes a notebook with ten charts through the runner, exports it to HTML and opens it
 // offline in headless Chromium: every chart must draw its traces with no page error, and
-// with JavaScript disabled every chart's static image must be there. RNN_SKIP_BROWSER=1 skips.
+// with JavaScript disabled every chart's static image must be there. Also: the formulas of the
+// markdown cells (those of every notebook in notebooks/, and of every export in out/) show as
+// MathML with the network blocked, never as raw TeX. RNN_SKIP_BROWSER=1 skips.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +13,77 @@ import { figureBundle } from '../../src/plot/show';
 import { root, runNotebooks, writeNotebook } from '../support/runner';
 
 const skip = process.env.RNN_SKIP_BROWSER === '1';
+
+/** The markdown of a notebook file, one string per markdown cell. */
+function markdownCells(file: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
+  return nb.cells.filter((c) => c.cell_type === 'markdown').map((c) => ([] as string[]).concat(c.source).join(''));
+}
+
+/** How many formulas a markdown text holds: $$…$$ and $…$ outside code, not \$ (the notebooks have no prices in $). */
+function formulaCount(markdown: string): number {
+  const prose = markdown
+    .replace(/^```[\s\S]*?^```/gm, '')
+    .replace(/`[^`]*`/g, '')
+    .replace(/\\\$/g, '');
+  // $…$: no space after the opening $, none before the closing one, no digit after it
+  return (prose.match(/\$\$[\s\S]+?\$\$|\$[^\s$](?:[^$]*[^\s$])?\$(?!\d)/g) ?? []).length;
+}
+
+/** TeX that a reader would see as text if a formula was not typeset. */
+const RAW_TEX = /\\[a-zA-Z]+|[_^]\{|\$[^\s$](?:[^$]*[^\s$])?\$(?!\d)/;
+
+interface MathCheck {
+  formulas: number;
+  drawn: number;
+  errors: string[];
+  rawTex: string[];
+  requests: string[];
+}
+
+/** Opens an exported notebook with every non-file request aborted and looks at its formulas. */
+async function checkMath(exe: string, html: string): Promise<MathCheck> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_FLAGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    await page.route(/^(?!file:|data:|about:)/, (route) => {
+      requests.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(`file://${html}`);
+    const seen = await page.$$eval(
+      '.jp-MarkdownOutput',
+      (cells, raw) => {
+        const re = new RegExp(raw);
+        const math = cells.flatMap((c) => Array.from(c.querySelectorAll('math')));
+        return {
+          formulas: math.length,
+          drawn: math.filter((m) => m.getBoundingClientRect().width > 0 && m.getBoundingClientRect().height > 0).length,
+          errors: cells.flatMap((c) => Array.from(c.querySelectorAll('.katex-error')).map((e) => e.textContent ?? '')),
+          // visible prose: text nodes outside code and outside hidden elements (a formula's TeX annotation)
+          rawTex: cells
+            .map((c) => {
+              const walker = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+              let text = '';
+              for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                const parent = n.parentElement!;
+                if (!parent.closest('code, pre') && parent.checkVisibility()) text += n.textContent;
+              }
+              return text;
+            })
+            .filter((t) => re.test(t)),
+        };
+      },
+      RAW_TEX.source,
+    );
+    return { ...seen, requests };
+  } finally {
+    await browser.close();
+  }
+}
+
 const lib = JSON.stringify(path.join(root, 'dist'));
 const CHARTS = 10;
 
@@ -112,6 +185,49 @@ describe.skipIf(skip)('charts in a real browser', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it('typesets the formulas of every notebook as MathML, offline, with no raw TeX left', {
+    timeout: 180_000,
+  }, async () => {
+    const exe = chromiumPath();
+    if (!exe)
+      throw new Error('Chromium is required for the browser test: apt-get install chromium (or RNN_SKIP_BROWSER=1).');
+    // Every markdown cell of the project's notebooks, plus prose that is not a formula.
+    const sources = fs
+      .readdirSync(path.join(root, 'notebooks'))
+      .filter((f) => f.endsWith('.ipynb'))
+      .flatMap((f) => markdownCells(path.join(root, 'notebooks', f)));
+    const decoys = 'Cuesta $5 o $10; `const s = $x$` en código; un \\$ escapado; $$\\frac{a}{b}$$ y $x_{t-1}$.';
+    sources.push(decoys);
+    const expected = sources.reduce((n, s) => n + formulaCount(s), 0);
+    expect(formulaCount(decoys)).toBe(2);
+    expect(expected).toBeGreaterThan(10);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-math-'));
+    const file = writeNotebook(dir, 'formulas', [`import { report } from ${lib};\nreport({ ok: 1 });`]);
+    const nb = JSON.parse(fs.readFileSync(file, 'utf8'));
+    nb.cells.unshift(...sources.map((source, i) => ({ cell_type: 'markdown', id: `m${i}`, metadata: {}, source })));
+    fs.writeFileSync(file, JSON.stringify(nb));
+    const run = await runNotebooks([file]);
+    if (run.status !== 0) console.error(run.stdout + run.stderr);
+    expect(run.status).toBe(0);
+    const exports = [path.join(run.outDir, 'formulas.html')];
+    // And whatever the main job exported last (out/ is not in git: present after `npm run notebooks`).
+    const out = path.join(root, 'out');
+    if (fs.existsSync(out)) {
+      for (const f of fs.readdirSync(out).filter((f) => f.endsWith('.html'))) {
+        if (fs.existsSync(path.join(out, f.replace(/\.html$/, '.ipynb')))) exports.push(path.join(out, f));
+      }
+    }
+    for (const html of exports) {
+      const source = html.replace(/\.html$/, '.ipynb');
+      const want = markdownCells(source).reduce((n, s) => n + formulaCount(s), 0);
+      const seen = await checkMath(exe, html);
+      expect({ html, ...seen }).toEqual({ html, formulas: want, drawn: want, errors: [], rawTex: [], requests: [] });
+    }
+    const page = fs.readFileSync(exports[0], 'utf8');
+    expect(page).toContain('<mo>∘</mo>'); // \circ of 02's LSTM, typeset
+    expect(page).toContain('Cuesta $5 o $10');
   });
 
   it('a chart whose output renders before the one carrying plotly.js still draws', { timeout: 120_000 }, async () => {
