@@ -11,6 +11,7 @@ const { spawnSync } = require('node:child_process');
 const L = require('../dist');
 // internals by path (the public entry lists only what notebooks and users need)
 const { seededRandom } = require('../dist/runtime/random');
+const { probeGflops, lstmBatchFlops } = require('./probe');
 
 const quick = process.argv.includes('--quick');
 const jenaOnly = process.argv.includes('--jena'); // only the Jena-shape rounds
@@ -204,6 +205,19 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
       `engine vs PyTorch per round: ${jenaRow.roundRatios.map((v) => `${v.toFixed(2)}×`).join(' / ')} (median ${median(jenaRow.roundRatios).toFixed(2)}×)`,
     );
   }
+  // distance to the limit: the achieved GFLOP/s of Jena's LSTM batch against the probe's rate
+  const probe = await probeGflops();
+  const jenaFlops = lstmBatchFlops(256, 120, 14, 16);
+  const gflops = (s) => (s ? jenaFlops / s / 1e9 : undefined);
+  jenaRow.probeGflopsPerCore = probe;
+  jenaRow.gflops = { fast: gflops(jenaRow.fast), torch: gflops(jenaRow.torch), keras: gflops(jenaRow.keras) };
+  const limit = (g) =>
+    g === undefined
+      ? '—'
+      : `${g.toFixed(2)} GFLOP/s = ${((100 * g) / probe).toFixed(1)} % of one core, ${((100 * g) / (probe * cores)).toFixed(1)} % of ${cores}`;
+  console.log(
+    `\nprobe: float32 SIMD multiply-add (WebAssembly f32x4) ${probe.toFixed(1)} GFLOP/s per core · Jena LSTM batch (${(jenaFlops / 1e6).toFixed(0)} MFLOP): engine ${limit(jenaRow.gflops.fast)} · PyTorch ${limit(jenaRow.gflops.torch)} · Keras ${limit(jenaRow.gflops.keras)}`,
+  );
   const practice = rows
     .filter((r) => r.batch === 1 && r.config.startsWith('documento 000'))
     .reduce((s, r) => s + r.fast * 200, 0);
