@@ -2,7 +2,8 @@
 // `npm run bench`: seconds per epoch of the fused engine, tfjs (active backend) and PyTorch,
 // measured side by side in one run on the same seeded shapes. Prints a table with ratios and
 // writes bench/results/<timestamp>.json. `--quick` for a smoke run, `--jena` for the Jena-shape
-// rounds alone. Not part of `npm test`.
+// rounds alone, `--cells=lstm,gru` / `--batches=1,256` for a subset of the documento 000 rows.
+// PyTorch and Keras come from the project's .venv (requirements-bench.txt). Not part of `npm test`.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -15,8 +16,20 @@ const { probeGflops, lstmBatchFlops } = require('./probe');
 
 const quick = process.argv.includes('--quick');
 const jenaOnly = process.argv.includes('--jena'); // only the Jena-shape rounds
-const cells = ['elman', 'jordan', 'lstm', 'gru'];
-const batchSizes = [1, 16, 256];
+// a subset of the documento 000 rows: --cells=lstm,gru and/or --batches=1,256
+const listArg = (name, all) => {
+  const a = process.argv.find((v) => v.startsWith(`--${name}=`));
+  if (!a) return all;
+  const picked = a
+    .slice(name.length + 3)
+    .split(',')
+    .map((v) => (typeof all[0] === 'number' ? Number(v) : v));
+  const bad = picked.filter((v) => !all.includes(v));
+  if (bad.length) throw new Error(`--${name}: unknown ${bad.join(', ')}; choose among ${all.join(', ')}`);
+  return picked;
+};
+const cells = listArg('cells', ['elman', 'jordan', 'lstm', 'gru']);
+const batchSizes = listArg('batches', [1, 16, 256]);
 
 function data(n, steps, features, seed) {
   const r = seededRandom(seed);
@@ -221,9 +234,10 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   const practice = rows
     .filter((r) => r.batch === 1 && r.config.startsWith('documento 000'))
     .reduce((s, r) => s + r.fast * 200, 0);
-  console.log(
-    `\npractice of documento 000 (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`,
-  );
+  if (cells.length === 4 && batchSizes.includes(1))
+    console.log(
+      `\npractice of documento 000 (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`,
+    );
   const file = path.join(
     __dirname,
     'results',
