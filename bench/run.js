@@ -2,7 +2,8 @@
 // `npm run bench`: seconds per epoch of the fused engine, tfjs (active backend) and PyTorch,
 // measured side by side in one run on the same seeded shapes. Prints a table with ratios and
 // writes bench/results/<timestamp>.json. `--quick` for a smoke run, `--jena` for the Jena-shape
-// rounds alone. Not part of `npm test`.
+// rounds alone, `--cells=lstm,gru` / `--batches=1,256` for a subset of the documento 000 rows.
+// PyTorch and Keras come from the project's .venv (requirements-bench.txt). Not part of `npm test`.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -11,11 +12,24 @@ const { spawnSync } = require('node:child_process');
 const L = require('../dist');
 // internals by path (the public entry lists only what notebooks and users need)
 const { seededRandom } = require('../dist/runtime/random');
+const { probeGflops, lstmBatchFlops } = require('./probe');
 
 const quick = process.argv.includes('--quick');
 const jenaOnly = process.argv.includes('--jena'); // only the Jena-shape rounds
-const cells = ['elman', 'jordan', 'lstm', 'gru'];
-const batchSizes = [1, 16, 256];
+// a subset of the documento 000 rows: --cells=lstm,gru and/or --batches=1,256
+const listArg = (name, all) => {
+  const a = process.argv.find((v) => v.startsWith(`--${name}=`));
+  if (!a) return all;
+  const picked = a
+    .slice(name.length + 3)
+    .split(',')
+    .map((v) => (typeof all[0] === 'number' ? Number(v) : v));
+  const bad = picked.filter((v) => !all.includes(v));
+  if (bad.length) throw new Error(`--${name}: unknown ${bad.join(', ')}; choose among ${all.join(', ')}`);
+  return picked;
+};
+const cells = listArg('cells', ['elman', 'jordan', 'lstm', 'gru']);
+const batchSizes = listArg('batches', [1, 16, 256]);
 
 function data(n, steps, features, seed) {
   const r = seededRandom(seed);
@@ -59,18 +73,29 @@ function median(values) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function torchTimes(cases, threads) {
-  const python = [process.env.RNN_PYTHON, '/usr/bin/python3', 'python3']
+// The first Python that imports `module`: RNN_PYTHON, the project's .venv (bench-only packages
+// from requirements-bench.txt), then the system's.
+function pythonWith(module) {
+  return [process.env.RNN_PYTHON, path.join(__dirname, '..', '.venv', 'bin', 'python'), '/usr/bin/python3', 'python3']
     .filter(Boolean)
-    .find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
-  if (!python) return { skipped: 'no Python with torch found (set RNN_PYTHON; Debian: apt-get install python3-torch)' };
-  const r = spawnSync(python, [path.join(__dirname, 'torch_reference.py'), JSON.stringify({ cases, threads })], {
+    .find((p) => spawnSync(p, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
+}
+
+function referenceTimes(module, script, cases, threads) {
+  const python = pythonWith(module);
+  if (!python)
+    return {
+      skipped: `MISSING: no Python with ${module} found (.venv/bin/pip install --find-links /opt/wheels -r requirements-bench.txt, or set RNN_PYTHON)`,
+    };
+  const r = spawnSync(python, [path.join(__dirname, script), JSON.stringify({ cases, threads })], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
-  if (r.status !== 0) return { skipped: `torch reference failed: ${r.stderr.trim().split('\n').pop()}` };
-  return JSON.parse(r.stdout);
+  if (r.status !== 0) return { skipped: `${module} reference failed: ${r.stderr.trim().split('\n').pop()}` };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
 }
+const torchTimes = (cases, threads) => referenceTimes('torch', 'torch_reference.py', cases, threads);
+const kerasTimes = (cases, threads) => referenceTimes('keras', 'keras_reference.py', cases, threads);
 
 const fmt = (v) => (v === undefined ? '—' : v < 0.01 ? v.toExponential(2) : v.toFixed(3));
 const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '—');
@@ -119,9 +144,20 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
       : runs[0];
     return { ...best, timed };
   };
+  const kerasBest = (cases) => {
+    const runs = [...new Set([1, cores])].map((threads) => ({ threads, ...kerasTimes(cases, threads) }));
+    const timed = runs.filter((t) => t.seconds);
+    if (!timed.length) return runs[0];
+    const best = (i) => Math.min(...timed.map((t) => t.seconds[i] ?? Number.POSITIVE_INFINITY));
+    return { keras: timed[0].keras, seconds: cases.map((_, i) => (Number.isFinite(best(i)) ? best(i) : undefined)) };
+  };
   const torch = torchBest(torchCases);
+  const keras = kerasBest(torchCases);
+  if (keras.skipped) console.log(`Keras: ${keras.skipped}`);
+  if (torch.skipped) console.log(`PyTorch: ${torch.skipped}`);
   rows.forEach((r, i) => {
     r.torch = torch.seconds?.[i];
+    r.keras = keras.seconds?.[i];
     for (const t of torch.timed) r[torchKey(t.threads)] = t.seconds[i];
   });
   // Jena shape: LSTM 16, 14 features, 120 steps, batch 256, generated batches. The engine and
@@ -141,12 +177,14 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
       batches: jenaBatches,
     },
   ];
-  const rounds = { fast: [], torch: [], [torchKey(1)]: [], [torchKey(cores)]: [] };
+  const rounds = { fast: [], torch: [], keras: [], [torchKey(1)]: [], [torchKey(cores)]: [] };
   for (let round = 0; round < (quick ? 1 : 5); round++) {
     rounds.fast.push((await timeEpoch('fast', 'lstm', jena, [16], 256, jenaBatches)) / jenaBatches);
     const t = torchBest(jenaCase);
     if (t.seconds) rounds.torch.push(t.seconds[0] / jenaBatches);
     for (const r of t.timed) rounds[torchKey(r.threads)].push(r.seconds[0] / jenaBatches);
+    const k = kerasBest(jenaCase);
+    if (k.seconds?.[0]) rounds.keras.push(k.seconds[0] / jenaBatches);
     process.stdout.write('.');
   }
   const jenaRow = {
@@ -160,19 +198,19 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   rows.push(jenaRow);
   console.log();
   console.log(
-    `backend: ${backend} · engine: up to ${Number(process.env.RNN_ENGINE_THREADS) || os.cpus().length} threads for large batches · torch: ${torch.torch ?? torch.skipped} (the faster of 1 and ${cores} threads per row)\n`,
+    `backend: ${backend} · engine: up to ${Number(process.env.RNN_ENGINE_THREADS) || os.cpus().length} threads for large batches · torch: ${torch.torch ?? torch.skipped} · keras: ${keras.keras ?? keras.skipped} (PyTorch and Keras: the faster of 1 and ${cores} threads per row)\n`,
   );
   console.log(
-    'config                                 cell    batch   engine s   tfjs s     torch s    engine vs tfjs  engine vs torch',
+    'config                                 cell    batch   engine s   tfjs s     torch s    keras s    engine vs tfjs  engine vs torch  engine vs keras',
   );
   for (const r of rows) {
     console.log(
-      `${r.config.padEnd(38)} ${r.cell.padEnd(7)} ${String(r.batch).padStart(5)}   ${fmt(r.fast).padEnd(10)} ${fmt(r.tfjs).padEnd(10)} ${fmt(r.torch).padEnd(10)} ${ratio(r.fast, r.tfjs).padStart(14)}  ${ratio(r.fast, r.torch).padStart(15)}`,
+      `${r.config.padEnd(38)} ${r.cell.padEnd(7)} ${String(r.batch).padStart(5)}   ${fmt(r.fast).padEnd(10)} ${fmt(r.tfjs).padEnd(10)} ${fmt(r.torch).padEnd(10)} ${fmt(r.keras).padEnd(10)} ${ratio(r.fast, r.tfjs).padStart(14)}  ${ratio(r.fast, r.torch).padStart(15)}  ${ratio(r.fast, r.keras).padStart(15)}`,
     );
   }
   const fmtRounds = (v) => v.map((x) => x.toFixed(4)).join(' / ');
   console.log(
-    `\nJena rounds (s/batch, engine and PyTorch taking turns): engine ${fmtRounds(rounds.fast)} · PyTorch best ${fmtRounds(rounds.torch)}`,
+    `\nJena rounds (s/batch, engine and PyTorch taking turns): engine ${fmtRounds(rounds.fast)} · PyTorch best ${fmtRounds(rounds.torch)} · Keras best ${fmtRounds(rounds.keras)}`,
   );
   if (rounds.torch.length) {
     jenaRow.roundRatios = rounds.fast.map((f, i) => rounds.torch[i] / f);
@@ -180,12 +218,26 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
       `engine vs PyTorch per round: ${jenaRow.roundRatios.map((v) => `${v.toFixed(2)}×`).join(' / ')} (median ${median(jenaRow.roundRatios).toFixed(2)}×)`,
     );
   }
+  // distance to the limit: the achieved GFLOP/s of Jena's LSTM batch against the probe's rate
+  const probe = await probeGflops();
+  const jenaFlops = lstmBatchFlops(256, 120, 14, 16);
+  const gflops = (s) => (s ? jenaFlops / s / 1e9 : undefined);
+  jenaRow.probeGflopsPerCore = probe;
+  jenaRow.gflops = { fast: gflops(jenaRow.fast), torch: gflops(jenaRow.torch), keras: gflops(jenaRow.keras) };
+  const limit = (g) =>
+    g === undefined
+      ? '—'
+      : `${g.toFixed(2)} GFLOP/s = ${((100 * g) / probe).toFixed(1)} % of one core, ${((100 * g) / (probe * cores)).toFixed(1)} % of ${cores}`;
+  console.log(
+    `\nprobe: float32 SIMD multiply-add (WebAssembly f32x4) ${probe.toFixed(1)} GFLOP/s per core · Jena LSTM batch (${(jenaFlops / 1e6).toFixed(0)} MFLOP): engine ${limit(jenaRow.gflops.fast)} · PyTorch ${limit(jenaRow.gflops.torch)} · Keras ${limit(jenaRow.gflops.keras)}`,
+  );
   const practice = rows
     .filter((r) => r.batch === 1 && r.config.startsWith('documento 000'))
     .reduce((s, r) => s + r.fast * 200, 0);
-  console.log(
-    `\npractice of documento 000 (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`,
-  );
+  if (cells.length === 4 && batchSizes.includes(1))
+    console.log(
+      `\npractice of documento 000 (4 networks × 200 epochs, batch 1, 2980 windows) with the engine: ~${practice.toFixed(0)} s`,
+    );
   const file = path.join(
     __dirname,
     'results',
@@ -194,7 +246,7 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), quick, backend, torch: torch.torch ?? torch.skipped, rows, practiceSeconds: practice }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), quick, backend, torch: torch.torch ?? torch.skipped, keras: keras.keras ?? keras.skipped, rows, practiceSeconds: practice }, null, 2)}\n`,
   );
   console.log(`written ${path.relative(process.cwd(), file)}`);
 })().catch((e) => {
