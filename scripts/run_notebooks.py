@@ -25,6 +25,7 @@ Exit status: 0 when every notebook passed, 1 otherwise, 2 on bad usage.
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -432,6 +433,28 @@ def stop_kernel(client):
         print("! could not shut the kernel down: %s" % exc, file=sys.stderr)
 
 
+PROGRESS_EVERY = 5.0  # seconds between two relayed progress lines of one cell
+
+
+class TalkingClient(NotebookClient):
+    """nbclient's client that relays the training progress line to the runner's stdout while a
+    cell runs: train() rewrites one line in place with \\r (src/train/progress.ts); the latest
+    state of that line is printed at most every PROGRESS_EVERY seconds. Nothing more is asked of
+    the kernel: only what it already sends is relayed."""
+
+    relayed_at = 0.0
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        if msg.get("msg_type") == "stream" and content.get("name") == "stdout":
+            pieces = [p.strip() for p in re.split(r"[\r\n]", content.get("text", "")) if "época" in p]
+            now = time.time()
+            if pieces and now - self.relayed_at >= PROGRESS_EVERY:
+                self.relayed_at = now
+                print("      … %s" % pieces[-1], flush=True)
+        return super().output(outs, msg, display_id, cell_index)
+
+
 def run_notebook(path, out_dir, cell_timeout, kernel_name):
     result = new_result(path, status="passed")
     name = result["notebook"]
@@ -443,8 +466,8 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
     nb_dir = os.path.dirname(os.path.abspath(path))
     os.environ["RNN_NOTEBOOK"] = name
     metrics_file = os.path.join(out_dir, name + ".metrics.json")
-    client = NotebookClient(nb, kernel_name=kernel_name, timeout=cell_timeout,
-                            resources={"metadata": {"path": nb_dir}})
+    client = TalkingClient(nb, kernel_name=kernel_name, timeout=cell_timeout,
+                           resources={"metadata": {"path": nb_dir}})
     log = KernelLog()
     start = time.time()
     count = 0
@@ -463,6 +486,8 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
                 code_cells[count] = cell
                 failure = None
                 culprit = count
+                cell_start = time.time()
+                client.relayed_at = cell_start  # the first relayed line comes after PROGRESS_EVERY s
                 try:
                     client.execute_cell(cell, index)
                 except CellTimeoutError:
@@ -473,6 +498,7 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
                     failure = "the kernel died while the cell ran (%s); its last output:\n%s" % (exc, log.new_text())
                 cell.execution_count = count
                 cell.outputs = tidy_outputs(cell.outputs)
+                print("  [%d] %.1f s" % (count, time.time() - cell_start), flush=True)
                 if failure is None:
                     try:
                         late = late_errors(client, index, count + 1)
@@ -531,12 +557,33 @@ def run_notebook(path, out_dir, cell_timeout, kernel_name):
     return result
 
 
-def key_metrics(metrics, limit=4):
-    flat = []
+def flat_metrics(metrics, prefix=()):
+    """(keys, value) for every leaf of the reported metrics, nested groups flattened."""
     for k, v in (metrics or {}).items():
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            flat.append("%s=%.4g" % (k, v))
-    return ", ".join(flat[:limit])
+        if isinstance(v, dict):
+            yield from flat_metrics(v, prefix + (k,))
+        else:
+            yield prefix + (k,), v
+
+
+DIAGNOSTIC = re.compile(r"^(dif|segundos|seconds)", re.IGNORECASE)
+
+
+def key_metrics(metrics, results=4, settings=3):
+    """The closing table's line for a notebook: its headline results first (non-whole numbers it
+    reported, nested keys joined with " · ", e.g. "Esquema 1 · RMSE test 2.458"), then the settings
+    it reported (whole numbers at the top level, e.g. "epochs=200"). Checks of the notebook itself
+    (keys starting with "dif", timings) are left out."""
+    found, settled = [], []
+    for keys, v in flat_metrics(metrics):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or DIAGNOSTIC.match(keys[-1]):
+            continue
+        if float(v).is_integer():
+            if len(keys) == 1:
+                settled.append("%s=%d" % (keys[0], v))
+        else:
+            found.append("%s %.4g" % (" · ".join(keys), v))
+    return ", ".join(found[:results] + settled[:settings])
 
 
 def main():
@@ -591,7 +638,7 @@ def main():
     finally:
         write_summary()
     w = max([len("notebook")] + [len(r["notebook"]) for r in results])
-    print("\n%s  %5s  %8s  %-7s  %s" % ("notebook".ljust(w), "cells", "seconds", "status", "key metrics"))
+    print("\n%s  %5s  %8s  %-7s  %s" % ("notebook".ljust(w), "cells", "seconds", "status", "headline results, then settings"))
     for r in results:
         print("%s  %5d  %8.1f  %-7s  %s" % (r["notebook"].ljust(w), r["cells"], r["seconds"], r["status"],
                                             key_metrics(r.get("metrics"))))

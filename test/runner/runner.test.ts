@@ -29,6 +29,41 @@ describe('notebook runner', () => {
     expect(summary.notebooks[0]).toMatchObject({ notebook: 'ok', status: 'passed', cells: 3, metrics: { mse: 0.5 } });
   });
 
+  it('talks: each cell with its seconds, the progress line relayed while a cell runs, headline results last', {
+    timeout: 120_000,
+  }, async () => {
+    const nb = writeNotebook(tmp, 'habla', [
+      `import { report } from ${lib};`,
+      // a training cell of ~12 s that rewrites its progress line every 100 ms, as train() does
+      [
+        'for (let i = 1; i <= 120; i++) {',
+        '  process.stdout.write("\\rModelo · época " + i + "/120 · loss 0.5");',
+        '  await new Promise((r) => setTimeout(r, 100));',
+        '}',
+        'process.stdout.write("\\n");',
+      ].join('\n'),
+      'report({ "Esquema 1": { "RMSE test": 2.4581 }, difForward: 1e-7, epochs: 200, mse: 0.123456 });',
+    ]);
+    const r = await runNotebooks([nb]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => /^ {2}\[\d+\] \d+\.\d s$/.test(l)).map((l) => l.trim().split(' ')[0])).toEqual([
+      '[1]',
+      '[2]',
+      '[3]',
+    ]);
+    const cell2 = Number(/^ {2}\[2\] (\d+\.\d) s$/m.exec(r.stdout)![1]);
+    expect(cell2).toBeGreaterThan(10);
+    // relayed while cell 2 ran (before its closing line), throttled to one line every 5 s
+    const relayed = lines.filter((l) => /^ {6}… Modelo · época \d+\/120 · loss 0\.5$/.test(l));
+    expect(relayed.length).toBeGreaterThanOrEqual(1);
+    expect(relayed.length).toBeLessThanOrEqual(3);
+    expect(lines.indexOf(relayed[0])).toBeLessThan(lines.findIndex((l) => l.startsWith('  [2] ')));
+    // the closing table: results (nested keys flattened), then settings; the notebook's own checks left out
+    const row = lines.find((l) => l.startsWith('habla '))!;
+    expect(row).toMatch(/passed\s+Esquema 1 · RMSE test 2\.458, mse 0\.1235, epochs=200$/);
+  });
+
   it('fails on a type error and prints the real message', async () => {
     const nb = writeNotebook(tmp, 'type-error', ['const x: number = "texto";', 'console.log("never")']);
     const r = await runNotebooks([nb]);
