@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { javascriptKernels, type Kernels } from '../../src/engine/heap';
+import { javascriptKernels32 } from '../../src/engine/kernels-f32';
+
+// The float32 kernels against the float64 ones on the same (float32-representable) inputs:
+// equal up to float32 rounding, accumulated over the terms of each sum.
+const SIZE = 4096;
+
+function pair() {
+  const m32 = new Float32Array(SIZE);
+  const m64 = new Float64Array(SIZE);
+  let s = 12345;
+  for (let i = 0; i < SIZE; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    m32[i] = s / 2147483648 - 0.5;
+    m64[i] = m32[i];
+  }
+  return { m32, m64, k32: javascriptKernels32(() => m32), k64: javascriptKernels(() => m64) };
+}
+
+// arrays as value indices into both memories: byte addresses 4·i and 8·i
+type Call = (k: Kernels, at: (i: number) => number) => void;
+function both(run: Call) {
+  const p = pair();
+  run(p.k32, (i) => 4 * i);
+  run(p.k64, (i) => 8 * i);
+  return p;
+}
+
+function expectClose(p: { m32: Float32Array; m64: Float64Array }, from: number, n: number, tol: number) {
+  let worst = 0;
+  for (let i = from; i < from + n; i++) worst = Math.max(worst, Math.abs(p.m32[i] - p.m64[i]));
+  expect(worst).toBeLessThan(tol);
+  return worst;
+}
+
+describe('float32 JavaScript kernels', () => {
+  it('mvacc, mtacc and mvdot agree with float64 to float32 rounding (odd sizes included)', () => {
+    for (const n of [1, 3, 7, 33]) {
+      const a = both((k, at) => k.mvacc(at(0), at(100), 13, at(200), 40, n));
+      expectClose(a, 0, n, 13 * 2e-7 * 4);
+      const b = both((k, at) => k.mtacc(at(0), 40, at(600), 20, 9, at(1000), 35, n, 11));
+      expectClose(b, 0, 9 * 40, 11 * 2e-7 * 4);
+      const c = both((k, at) => k.mvdot(at(0), at(100), 11, at(200), 40, n, 1));
+      expectClose(c, 0, 11, n * 2e-7 * 4);
+    }
+  });
+
+  it('activate, lstmStep and lstmBack agree with float64 to float32 rounding', () => {
+    const a = both((k, at) => {
+      k.activate(at(0), at(0), 37, 0);
+      k.activate(at(40), at(40), 37, 1);
+    });
+    expectClose(a, 0, 80, 1e-7);
+    const U = 7;
+    const s = both((k, at) => {
+      k.lstmStep(at(0), at(100), at(200), at(300), at(400), U);
+      k.lstmBack(at(0), at(100), at(300), at(500), at(600), at(700), at(800), U);
+    });
+    for (const from of [0, 200, 300, 400, 700, 800]) expectClose(s, from, 4 * U, 1e-6);
+    expect(s.m32[0]).not.toBe(s.m64[0]);
+  });
+});
