@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { javascriptKernels, type Kernels } from '../../src/engine/heap';
 import { javascriptKernels32 } from '../../src/engine/kernels-f32';
@@ -59,5 +61,44 @@ describe('float32 JavaScript kernels', () => {
     });
     for (const from of [0, 200, 300, 400, 700, 800]) expectClose(s, from, 4 * U, 1e-6);
     expect(s.m32[0]).not.toBe(s.m64[0]);
+  });
+});
+
+// The f32x4 WebAssembly products (kernels-f32.wat, compiled here with wabt) against the
+// float32 JavaScript kernels: equal bit for bit, over sizes that exercise every block.
+const build = require(path.join(__dirname, '..', '..', 'scripts', 'build-wasm.js')) as {
+  compileKernels(text: string): Promise<Buffer>;
+};
+
+describe('f32x4 WebAssembly products', () => {
+  it('mvacc, mtacc and mvdot equal the float32 JavaScript kernels bit for bit', async () => {
+    const text = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'engine', 'kernels-f32.wat'), 'utf8');
+    const WA = (globalThis as unknown as { WebAssembly: typeof WebAssembly }).WebAssembly;
+    const memory = new WA.Memory({ initial: 4, maximum: 16, shared: true });
+    const wasm = new WA.Instance(new WA.Module(await build.compileKernels(text)), { env: { memory } })
+      .exports as unknown as Pick<Kernels, 'mvacc' | 'mtacc' | 'mvdot'>;
+    const all = new Float32Array(memory.buffer);
+    const copy = new Float32Array(SIZE);
+    const js = javascriptKernels32(() => copy);
+    let checked = 0;
+    for (const n of [1, 3, 4, 5, 31, 32, 37, 70]) {
+      const p = pair();
+      all.set(p.m32.subarray(0, SIZE));
+      copy.set(p.m32);
+      // some zeros in v, which both skip
+      all[101] = copy[101] = 0;
+      const at = (i: number) => 4 * i;
+      for (const k of [wasm, js] as const) {
+        k.mvacc(at(0), at(100), 13, at(200), 80, n);
+        k.mtacc(at(1200), 80, at(2200), 20, 9, at(2400), 75, n, 11);
+        k.mvdot(at(3600), at(100), 11, at(200), 80, n, 1);
+        k.mvdot(at(3700), at(100), 11, at(200), 80, n, 0);
+      }
+      for (let i = 0; i < SIZE; i++)
+        if (!Object.is(all[i], copy[i])) throw new Error(`n=${n}: differ at ${i}: ${all[i]} vs ${copy[i]}`);
+      checked++;
+    }
+    expect(checked).toBe(8);
+    expect(copy[0]).not.toBe(pair().m32[0]);
   });
 });

@@ -1,0 +1,251 @@
+;; The engine's matrix products in WebAssembly with 128-bit SIMD, float32 (four lanes):
+;; mvacc, mtacc and mvdot of kernels.wat with every array float32 (issue 19, in progress; the
+;; activations and the LSTM cell are not here yet). src/engine/kernels-f32.ts has the same
+;; kernels in JavaScript with Math.fround at every operation; test/engine/kernels-f32.test.ts
+;; checks the two agree bit for bit. Pointers are byte offsets; `stride` counts elements.
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; mvacc: out[j] += Σ_{k<rows} v[k] · M[k·stride + j], j < n, rows with v[k] = 0 skipped.
+  ;; Columns in blocks of 32 (eight registers), then blocks of 4, then single columns; each
+  ;; column sums its rows in order.
+  (func (export "mvacc")
+    (param $out i32) (param $v i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32)
+    (local $j i32) (local $vp i32) (local $vEnd i32) (local $row i32) (local $p i32) (local $vs f32) (local $vk v128)
+    (local $rowBytes i32) (local $nBytes i32) (local $s f32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vEnd (i32.add (local.get $v) (i32.shl (local.get $rows) (i32.const 2))))
+    (block $b32Done
+      (loop $b32
+        (br_if $b32Done (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $nBytes)))
+        (local.set $p (i32.add (local.get $out) (local.get $j)))
+        (local.set $a0 (v128.load offset=0 (local.get $p)))
+        (local.set $a1 (v128.load offset=16 (local.get $p)))
+        (local.set $a2 (v128.load offset=32 (local.get $p)))
+        (local.set $a3 (v128.load offset=48 (local.get $p)))
+        (local.set $a4 (v128.load offset=64 (local.get $p)))
+        (local.set $a5 (v128.load offset=80 (local.get $p)))
+        (local.set $a6 (v128.load offset=96 (local.get $p)))
+        (local.set $a7 (v128.load offset=112 (local.get $p)))
+        (local.set $row (i32.add (local.get $M) (local.get $j)))
+        (local.set $vp (local.get $v))
+        (block $kDone
+          (loop $k
+            (br_if $kDone (i32.ge_u (local.get $vp) (local.get $vEnd)))
+            (local.set $vs (f32.load (local.get $vp)))
+            (if (f32.ne (local.get $vs) (f32.const 0))
+              (then
+                (local.set $vk (f32x4.splat (local.get $vs)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $vk) (v128.load offset=0 (local.get $row)))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $vk) (v128.load offset=16 (local.get $row)))))
+                (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $vk) (v128.load offset=32 (local.get $row)))))
+                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $vk) (v128.load offset=48 (local.get $row)))))
+                (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $vk) (v128.load offset=64 (local.get $row)))))
+                (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $vk) (v128.load offset=80 (local.get $row)))))
+                (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $vk) (v128.load offset=96 (local.get $row)))))
+                (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $vk) (v128.load offset=112 (local.get $row)))))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+            (br $k)))
+        (v128.store offset=0 (local.get $p) (local.get $a0))
+        (v128.store offset=16 (local.get $p) (local.get $a1))
+        (v128.store offset=32 (local.get $p) (local.get $a2))
+        (v128.store offset=48 (local.get $p) (local.get $a3))
+        (v128.store offset=64 (local.get $p) (local.get $a4))
+        (v128.store offset=80 (local.get $p) (local.get $a5))
+        (v128.store offset=96 (local.get $p) (local.get $a6))
+        (v128.store offset=112 (local.get $p) (local.get $a7))
+        (local.set $j (i32.add (local.get $j) (i32.const 128)))
+        (br $b32)))
+    (block $b4Done
+      (loop $b4
+        (br_if $b4Done (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $nBytes)))
+        (local.set $p (i32.add (local.get $out) (local.get $j)))
+        (local.set $a0 (v128.load (local.get $p)))
+        (local.set $row (i32.add (local.get $M) (local.get $j)))
+        (local.set $vp (local.get $v))
+        (block $kDone
+          (loop $k
+            (br_if $kDone (i32.ge_u (local.get $vp) (local.get $vEnd)))
+            (local.set $vs (f32.load (local.get $vp)))
+            (if (f32.ne (local.get $vs) (f32.const 0))
+              (then
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (f32x4.splat (local.get $vs)) (v128.load (local.get $row)))))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+            (br $k)))
+        (v128.store (local.get $p) (local.get $a0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $b4)))
+    (block $b1Done
+      (loop $b1
+        (br_if $b1Done (i32.ge_u (local.get $j) (local.get $nBytes)))
+        (local.set $p (i32.add (local.get $out) (local.get $j)))
+        (local.set $s (f32.load (local.get $p)))
+        (local.set $row (i32.add (local.get $M) (local.get $j)))
+        (local.set $vp (local.get $v))
+        (block $kDone
+          (loop $k
+            (br_if $kDone (i32.ge_u (local.get $vp) (local.get $vEnd)))
+            (local.set $vs (f32.load (local.get $vp)))
+            (if (f32.ne (local.get $vs) (f32.const 0))
+              (then (local.set $s (f32.add (local.get $s) (f32.mul (local.get $vs) (f32.load (local.get $row)))))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+            (br $k)))
+        (f32.store (local.get $p) (local.get $s))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $b1))))
+
+  ;; mtacc: gM[k·gStride + j] += Σ_{t<T} V[t·vStride + k] · D[t·dStride + j], k < rows, j < n.
+  ;; Columns in blocks of 32 (eight registers over all steps), then blocks of 4, then single
+  ;; columns; steps summed in order.
+  (func (export "mtacc")
+    (param $gM i32) (param $gStride i32) (param $V i32) (param $vStride i32) (param $rows i32)
+    (param $D i32) (param $dStride i32) (param $n i32) (param $T i32)
+    (local $j i32) (local $k i32) (local $t i32) (local $vp i32) (local $dp i32) (local $p i32) (local $vk v128)
+    (local $gBytes i32) (local $vBytes i32) (local $dBytes i32) (local $nBytes i32) (local $s f32) (local $w i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $gBytes (i32.shl (local.get $gStride) (i32.const 2)))
+    (local.set $vBytes (i32.shl (local.get $vStride) (i32.const 2)))
+    (local.set $dBytes (i32.shl (local.get $dStride) (i32.const 2)))
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 2)))
+    (block $b32Done
+      (loop $b32
+        (br_if $b32Done (i32.gt_u (i32.add (local.get $j) (i32.const 128)) (local.get $nBytes)))
+        (local.set $k (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $rows)))
+            (local.set $p (i32.add (i32.add (local.get $gM) (i32.mul (local.get $k) (local.get $gBytes))) (local.get $j)))
+            (local.set $a0 (v128.load offset=0 (local.get $p)))
+            (local.set $a1 (v128.load offset=16 (local.get $p)))
+            (local.set $a2 (v128.load offset=32 (local.get $p)))
+            (local.set $a3 (v128.load offset=48 (local.get $p)))
+            (local.set $a4 (v128.load offset=64 (local.get $p)))
+            (local.set $a5 (v128.load offset=80 (local.get $p)))
+            (local.set $a6 (v128.load offset=96 (local.get $p)))
+            (local.set $a7 (v128.load offset=112 (local.get $p)))
+            (local.set $vp (i32.add (local.get $V) (i32.shl (local.get $k) (i32.const 2))))
+            (local.set $dp (i32.add (local.get $D) (local.get $j)))
+            (local.set $t (local.get $T))
+            (block $tDone
+              (loop $tLoop
+                (br_if $tDone (i32.eqz (local.get $t)))
+                (local.set $vk (v128.load32_splat (local.get $vp)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $vk) (v128.load offset=0 (local.get $dp)))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $vk) (v128.load offset=16 (local.get $dp)))))
+                (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $vk) (v128.load offset=32 (local.get $dp)))))
+                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $vk) (v128.load offset=48 (local.get $dp)))))
+                (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $vk) (v128.load offset=64 (local.get $dp)))))
+                (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $vk) (v128.load offset=80 (local.get $dp)))))
+                (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $vk) (v128.load offset=96 (local.get $dp)))))
+                (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $vk) (v128.load offset=112 (local.get $dp)))))
+                (local.set $vp (i32.add (local.get $vp) (local.get $vBytes)))
+                (local.set $dp (i32.add (local.get $dp) (local.get $dBytes)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br $tLoop)))
+            (v128.store offset=0 (local.get $p) (local.get $a0))
+            (v128.store offset=16 (local.get $p) (local.get $a1))
+            (v128.store offset=32 (local.get $p) (local.get $a2))
+            (v128.store offset=48 (local.get $p) (local.get $a3))
+            (v128.store offset=64 (local.get $p) (local.get $a4))
+            (v128.store offset=80 (local.get $p) (local.get $a5))
+            (v128.store offset=96 (local.get $p) (local.get $a6))
+            (v128.store offset=112 (local.get $p) (local.get $a7))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 128)))
+        (br $b32)))
+    (block $b4Done
+      (loop $b4
+        (br_if $b4Done (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $nBytes)))
+        (local.set $k (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $rows)))
+            (local.set $p (i32.add (i32.add (local.get $gM) (i32.mul (local.get $k) (local.get $gBytes))) (local.get $j)))
+            (local.set $a0 (v128.load (local.get $p)))
+            (local.set $vp (i32.add (local.get $V) (i32.shl (local.get $k) (i32.const 2))))
+            (local.set $dp (i32.add (local.get $D) (local.get $j)))
+            (local.set $t (local.get $T))
+            (block $tDone
+              (loop $tLoop
+                (br_if $tDone (i32.eqz (local.get $t)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load32_splat (local.get $vp)) (v128.load (local.get $dp)))))
+                (local.set $vp (i32.add (local.get $vp) (local.get $vBytes)))
+                (local.set $dp (i32.add (local.get $dp) (local.get $dBytes)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br $tLoop)))
+            (v128.store (local.get $p) (local.get $a0))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $b4)))
+    (block $b1Done
+      (loop $b1
+        (br_if $b1Done (i32.ge_u (local.get $j) (local.get $nBytes)))
+        (local.set $k (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $rows)))
+            (local.set $p (i32.add (i32.add (local.get $gM) (i32.mul (local.get $k) (local.get $gBytes))) (local.get $j)))
+            (local.set $s (f32.load (local.get $p)))
+            (local.set $vp (i32.add (local.get $V) (i32.shl (local.get $k) (i32.const 2))))
+            (local.set $dp (i32.add (local.get $D) (local.get $j)))
+            (local.set $t (local.get $T))
+            (block $tDone
+              (loop $tLoop
+                (br_if $tDone (i32.eqz (local.get $t)))
+                (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $vp)) (f32.load (local.get $dp)))))
+                (local.set $vp (i32.add (local.get $vp) (local.get $vBytes)))
+                (local.set $dp (i32.add (local.get $dp) (local.get $dBytes)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br $tLoop)))
+            (f32.store (local.get $p) (local.get $s))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $b1))))
+
+  ;; mvdot: s_k = Σ_{j<n} M[k·stride + j] · d[j], k < rows; accumulate 0: dv[k] = s_k, else
+  ;; dv[k] += s_k. Column j adds into lane j mod 4; then (lane0 + lane1) + (lane2 + lane3);
+  ;; then the last n mod 4 columns in order.
+  (func (export "mvdot")
+    (param $dv i32) (param $d i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32) (param $accumulate i32)
+    (local $k i32) (local $j i32) (local $r0 i32) (local $rowBytes i32) (local $quadBytes i32) (local $nBytes i32)
+    (local $q i32) (local $s f32) (local $a0 v128)
+    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $quadBytes (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $rows)))
+        (local.set $r0 (i32.add (local.get $M) (i32.mul (local.get $k) (local.get $rowBytes))))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $jDone
+          (loop $jLoop
+            (br_if $jDone (i32.ge_u (local.get $j) (local.get $quadBytes)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $r0) (local.get $j))) (v128.load (i32.add (local.get $d) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $jLoop)))
+        (local.set $s (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
+          (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $j) (local.get $nBytes)))
+            (local.set $s (f32.add (local.get $s)
+              (f32.mul (f32.load (i32.add (local.get $r0) (local.get $j))) (f32.load (i32.add (local.get $d) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tail)))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (local.get $k) (i32.const 2))))
+        (if (local.get $accumulate)
+          (then (local.set $s (f32.add (f32.load (local.get $q)) (local.get $s)))))
+        (f32.store (local.get $q) (local.get $s))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rowLoop))))
+)
