@@ -1,8 +1,8 @@
-;; The engine's matrix products in WebAssembly with 128-bit SIMD, float32 (four lanes):
-;; mvacc, mtacc and mvdot of kernels.wat with every array float32 (issue 19, in progress; the
-;; activations and the LSTM cell are not here yet). src/engine/kernels-f32.ts has the same
-;; kernels in JavaScript with Math.fround at every operation; test/engine/kernels-f32.test.ts
-;; checks the two agree bit for bit. Pointers are byte offsets; `stride` counts elements.
+;; The engine's kernels in WebAssembly with 128-bit SIMD, float32 (four lanes): mvacc,
+;; mtacc, mvdot and lstmBack of kernels.wat with every array float32 (issue 19, in progress:
+;; activate and lstmStep are not here yet). src/engine/kernels-f32.ts has the same kernels
+;; in JavaScript with Math.fround at every operation; test/engine/kernels-f32.test.ts checks
+;; the two agree bit for bit. Pointers are byte offsets; `stride` counts elements.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -248,4 +248,57 @@
         (f32.store (local.get $q) (local.get $s))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $rowLoop))))
+
+  ;; lstmBack: the backward of lstmStep at one step (kernels.wat has the formulas), float32:
+  ;;   dcTot = dc + dh·o·(1 − ac²);  dz_i = dcTot·c̃·i(1 − i),  dz_f = dcTot·cPrev·f(1 − f),
+  ;;   dz_c̃ = dcTot·i·(1 − c̃²),  dz_o = dh·ac·o(1 − o);  dc ← dcTot·f.
+  ;; Four values at a time; in a last block of U mod 4 values, lanes past U are read (arena
+  ;; arrays are padded to 16 bytes) but never written ($mask keeps what is there).
+  (func (export "lstmBack") (param $g i32) (param $cPrev i32) (param $ac i32) (param $dhs i32) (param $dhPrev i32)
+    (param $dc i32) (param $dz i32) (param $U i32)
+    (local $j i32) (local $off i32) (local $ub i32) (local $pg i32) (local $pd i32)
+    (local $i v128) (local $f v128) (local $cc v128) (local $o v128) (local $a v128) (local $dh v128) (local $dt v128)
+    (local $one v128) (local $mask v128) (local $q i32)
+    (local.set $ub (i32.shl (local.get $U) (i32.const 2)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $j) (local.get $U)))
+        ;; lane l is written when j + l < U
+        (local.set $mask (i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (i32.sub (local.get $U) (local.get $j)))))
+        (local.set $off (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $pg (i32.add (local.get $g) (local.get $off)))
+        (local.set $pd (i32.add (local.get $dz) (local.get $off)))
+        (local.set $i (v128.load (local.get $pg)))
+        (local.set $f (v128.load (i32.add (local.get $pg) (local.get $ub))))
+        (local.set $cc (v128.load (i32.add (local.get $pg) (i32.shl (local.get $ub) (i32.const 1)))))
+        (local.set $o (v128.load (i32.add (local.get $pg) (i32.mul (local.get $ub) (i32.const 3)))))
+        (local.set $a (v128.load (i32.add (local.get $ac) (local.get $off))))
+        (local.set $dh (f32x4.add
+          (v128.load (i32.add (local.get $dhs) (local.get $off)))
+          (v128.load (i32.add (local.get $dhPrev) (local.get $off)))))
+        (local.set $dt (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $off)))
+          (f32x4.mul (f32x4.mul (local.get $dh) (local.get $o)) (f32x4.sub (local.get $one) (f32x4.mul (local.get $a) (local.get $a))))))
+        (local.set $q (i32.add (local.get $pd) (i32.mul (local.get $ub) (i32.const 3))))
+        (v128.store (local.get $q) (v128.bitselect
+          (f32x4.mul (f32x4.mul (local.get $dh) (local.get $a)) (f32x4.mul (local.get $o) (f32x4.sub (local.get $one) (local.get $o))))
+          (v128.load (local.get $q)) (local.get $mask)))
+        (local.set $q (local.get $pd))
+        (v128.store (local.get $q) (v128.bitselect
+          (f32x4.mul (f32x4.mul (local.get $dt) (local.get $cc)) (f32x4.mul (local.get $i) (f32x4.sub (local.get $one) (local.get $i))))
+          (v128.load (local.get $q)) (local.get $mask)))
+        (local.set $q (i32.add (local.get $pd) (local.get $ub)))
+        (v128.store (local.get $q) (v128.bitselect
+          (f32x4.mul (f32x4.mul (local.get $dt) (v128.load (i32.add (local.get $cPrev) (local.get $off)))) (f32x4.mul (local.get $f) (f32x4.sub (local.get $one) (local.get $f))))
+          (v128.load (local.get $q)) (local.get $mask)))
+        (local.set $q (i32.add (local.get $pd) (i32.shl (local.get $ub) (i32.const 1))))
+        (v128.store (local.get $q) (v128.bitselect
+          (f32x4.mul (f32x4.mul (local.get $dt) (local.get $i)) (f32x4.sub (local.get $one) (f32x4.mul (local.get $cc) (local.get $cc))))
+          (v128.load (local.get $q)) (local.get $mask)))
+        (local.set $q (i32.add (local.get $dc) (local.get $off)))
+        (v128.store (local.get $q) (v128.bitselect
+          (f32x4.mul (local.get $dt) (local.get $f))
+          (v128.load (local.get $q)) (local.get $mask)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l))))
 )

@@ -71,12 +71,12 @@ const build = require(path.join(__dirname, '..', '..', 'scripts', 'build-wasm.js
 };
 
 describe('f32x4 WebAssembly products', () => {
-  it('mvacc, mtacc and mvdot equal the float32 JavaScript kernels bit for bit', async () => {
+  it('mvacc, mtacc, mvdot and lstmBack equal the float32 JavaScript kernels bit for bit', async () => {
     const text = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'engine', 'kernels-f32.wat'), 'utf8');
     const WA = (globalThis as unknown as { WebAssembly: typeof WebAssembly }).WebAssembly;
     const memory = new WA.Memory({ initial: 4, maximum: 16, shared: true });
     const wasm = new WA.Instance(new WA.Module(await build.compileKernels(text)), { env: { memory } })
-      .exports as unknown as Pick<Kernels, 'mvacc' | 'mtacc' | 'mvdot'>;
+      .exports as unknown as Pick<Kernels, 'mvacc' | 'mtacc' | 'mvdot' | 'lstmBack'>;
     const all = new Float32Array(memory.buffer);
     const copy = new Float32Array(SIZE);
     const js = javascriptKernels32(() => copy);
@@ -93,6 +93,8 @@ describe('f32x4 WebAssembly products', () => {
         k.mtacc(at(1200), 80, at(2200), 20, 9, at(2400), 75, n, 11);
         k.mvdot(at(3600), at(100), 11, at(200), 80, n, 1);
         k.mvdot(at(3700), at(100), 11, at(200), 80, n, 0);
+        // lstmBack with U = n units (g: 4U values at 3800; the rest after it)
+        if (n <= 5) k.lstmBack(at(3800), at(3830), at(3840), at(3850), at(3860), at(3870), at(3880), n);
       }
       for (let i = 0; i < SIZE; i++)
         if (!Object.is(all[i], copy[i])) throw new Error(`n=${n}: differ at ${i}: ${all[i]} vs ${copy[i]}`);
