@@ -211,15 +211,97 @@
         (br $b1))))
 
   ;; mvdot: s_k = Σ_{j<n} M[k·stride + j] · d[j], k < rows; accumulate 0: dv[k] = s_k, else
-  ;; dv[k] += s_k. Column j adds into lane j mod 4; then (lane0 + lane1) + (lane2 + lane3);
-  ;; then the last n mod 4 columns in order.
+  ;; dv[k] += s_k. Four rows at a time (each loaded quad of d used four times), then single
+  ;; rows. In each row, column j adds into lane j mod 4; then (lane0 + lane1) + (lane2 +
+  ;; lane3); then the last n mod 4 columns in order.
   (func (export "mvdot")
     (param $dv i32) (param $d i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32) (param $accumulate i32)
     (local $k i32) (local $j i32) (local $r0 i32) (local $rowBytes i32) (local $quadBytes i32) (local $nBytes i32)
-    (local $q i32) (local $s f32) (local $a0 v128)
+    (local $q i32) (local $s f32) (local $dj v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $nBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $quadBytes (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $b4Done
+      (loop $b4
+        (br_if $b4Done (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $rows)))
+        (local.set $r0 (i32.add (local.get $M) (i32.mul (local.get $k) (local.get $rowBytes))))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0))
+        (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $jDone
+          (loop $jLoop
+            (br_if $jDone (i32.ge_u (local.get $j) (local.get $quadBytes)))
+            (local.set $dj (v128.load (i32.add (local.get $d) (local.get $j))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 0))) (local.get $j))) (local.get $dj))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $j))) (local.get $dj))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $j))) (local.get $dj))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $j))) (local.get $dj))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $jLoop)))
+        (local.set $s (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
+          (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
+        (local.set $j (local.get $quadBytes))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $j) (local.get $nBytes)))
+            (local.set $s (f32.add (local.get $s)
+              (f32.mul (f32.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 0))) (local.get $j))) (f32.load (i32.add (local.get $d) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tail)))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (i32.add (local.get $k) (i32.const 0)) (i32.const 2))))
+        (if (local.get $accumulate)
+          (then (local.set $s (f32.add (f32.load (local.get $q)) (local.get $s)))))
+        (f32.store (local.get $q) (local.get $s))
+        (local.set $s (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $a1)) (f32x4.extract_lane 1 (local.get $a1)))
+          (f32.add (f32x4.extract_lane 2 (local.get $a1)) (f32x4.extract_lane 3 (local.get $a1)))))
+        (local.set $j (local.get $quadBytes))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $j) (local.get $nBytes)))
+            (local.set $s (f32.add (local.get $s)
+              (f32.mul (f32.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $j))) (f32.load (i32.add (local.get $d) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tail)))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 2))))
+        (if (local.get $accumulate)
+          (then (local.set $s (f32.add (f32.load (local.get $q)) (local.get $s)))))
+        (f32.store (local.get $q) (local.get $s))
+        (local.set $s (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $a2)) (f32x4.extract_lane 1 (local.get $a2)))
+          (f32.add (f32x4.extract_lane 2 (local.get $a2)) (f32x4.extract_lane 3 (local.get $a2)))))
+        (local.set $j (local.get $quadBytes))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $j) (local.get $nBytes)))
+            (local.set $s (f32.add (local.get $s)
+              (f32.mul (f32.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $j))) (f32.load (i32.add (local.get $d) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tail)))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (i32.add (local.get $k) (i32.const 2)) (i32.const 2))))
+        (if (local.get $accumulate)
+          (then (local.set $s (f32.add (f32.load (local.get $q)) (local.get $s)))))
+        (f32.store (local.get $q) (local.get $s))
+        (local.set $s (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $a3)) (f32x4.extract_lane 1 (local.get $a3)))
+          (f32.add (f32x4.extract_lane 2 (local.get $a3)) (f32x4.extract_lane 3 (local.get $a3)))))
+        (local.set $j (local.get $quadBytes))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $j) (local.get $nBytes)))
+            (local.set $s (f32.add (local.get $s)
+              (f32.mul (f32.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $j))) (f32.load (i32.add (local.get $d) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tail)))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (i32.add (local.get $k) (i32.const 3)) (i32.const 2))))
+        (if (local.get $accumulate)
+          (then (local.set $s (f32.add (f32.load (local.get $q)) (local.get $s)))))
+        (f32.store (local.get $q) (local.get $s))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $b4)))
     (block $rowsDone
       (loop $rowLoop
         (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $rows)))
@@ -235,14 +317,15 @@
         (local.set $s (f32.add
           (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
           (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
+        (local.set $j (local.get $quadBytes))
         (block $tailDone
           (loop $tail
             (br_if $tailDone (i32.ge_u (local.get $j) (local.get $nBytes)))
             (local.set $s (f32.add (local.get $s)
-              (f32.mul (f32.load (i32.add (local.get $r0) (local.get $j))) (f32.load (i32.add (local.get $d) (local.get $j))))))
+              (f32.mul (f32.load (i32.add (i32.add (local.get $r0) (i32.mul (local.get $rowBytes) (i32.const 0))) (local.get $j))) (f32.load (i32.add (local.get $d) (local.get $j))))))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $tail)))
-        (local.set $q (i32.add (local.get $dv) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $q (i32.add (local.get $dv) (i32.shl (i32.add (local.get $k) (i32.const 0)) (i32.const 2))))
         (if (local.get $accumulate)
           (then (local.set $s (f32.add (f32.load (local.get $q)) (local.get $s)))))
         (f32.store (local.get $q) (local.get $s))
