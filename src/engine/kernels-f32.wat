@@ -1,8 +1,9 @@
 ;; The engine's kernels in WebAssembly with 128-bit SIMD, float32 (four lanes): mvacc,
-;; mtacc, mvdot and lstmBack of kernels.wat with every array float32 (issue 19, in progress:
-;; activate and lstmStep are not here yet). src/engine/kernels-f32.ts has the same kernels
-;; in JavaScript with Math.fround at every operation; test/engine/kernels-f32.test.ts checks
-;; the two agree bit for bit. Pointers are byte offsets; `stride` counts elements.
+;; mtacc, mvdot, activate, lstmStep and lstmBack of kernels.wat with every array float32
+;; (issue 19, in progress: the engine does not load them yet). src/engine/kernels-f32.ts has
+;; the same kernels in JavaScript with Math.fround at every operation;
+;; test/engine/kernels-f32.test.ts checks the two agree bit for bit (activate and lstmStep:
+;; up to the rounding of their expm1). Pointers are byte offsets; `stride` counts elements.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -331,6 +332,134 @@
         (f32.store (local.get $q) (local.get $s))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $rowLoop))))
+
+  ;; activate: dst[k] = sigmoid(src[k]) (kind 0) or tanh(src[k]) (kind 1), k < n; src may be dst.
+  ;; As in kernels.wat, both through e = expm1(a), a = −x (sigmoid) or −2|x| (tanh):
+  ;;   sigmoid(x) = 1 / (2 + e),   tanh|x| = −e / (2 + e), the sign of x restored;
+  ;; in float32: a clamped to [−87, 88]; a = m·ln2 + r; e^r − 1 by its Taylor series to r^8/8!.
+  ;; Four values per step, then single values (each in a splatted vector, one lane stored), so
+  ;; nothing is read or written past src[n−1] or dst[n−1].
+  (func $activate (export "activate") (param $src i32) (param $dst i32) (param $n i32) (param $kind i32)
+    (local $j i32) (local $x v128) (local $a v128) (local $m v128) (local $r v128) (local $p v128)
+    (local $s v128) (local $e v128) (local $y v128) (local $tanh v128) (local $t v128)
+    (local.set $tanh (i8x16.splat (i32.sub (i32.const 0) (i32.ne (local.get $kind) (i32.const 0)))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+        (local.set $x (v128.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $a (v128.bitselect
+          (f32x4.mul (f32x4.abs (local.get $x)) (f32x4.splat (f32.const -2)))
+          (f32x4.neg (local.get $x))
+          (local.get $tanh)))
+        (local.set $a (f32x4.pmax (f32x4.pmin (local.get $a) (f32x4.splat (f32.const 88))) (f32x4.splat (f32.const -87))))
+        ;; m = round(a / ln2) by adding 1.5·2^23: the low bits of t then hold m as an integer
+        (local.set $t (f32x4.add (f32x4.mul (local.get $a) (f32x4.splat (f32.const 1.44269504))) (f32x4.splat (f32.const 12582912))))
+        (local.set $m (f32x4.sub (local.get $t) (f32x4.splat (f32.const 12582912))))
+        (local.set $r (f32x4.sub (local.get $a) (f32x4.mul (local.get $m) (f32x4.splat (f32.const 0.693359375)))))
+        (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $m) (f32x4.splat (f32.const -2.12194440e-4)))))
+        ;; q(r) = Σ_{i≤7} r^i/(i+1)! by Horner's scheme; p = r·q(r) = e^r − 1
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 1.98412698e-4)) (f32x4.mul (f32x4.splat (f32.const 2.48015873e-5)) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 1.38888889e-3)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 8.33333333e-3)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 4.16666667e-2)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 0.166666667)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 0.5)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.mul (local.get $p) (local.get $r)))
+        ;; 2^m: (m + 127) into the exponent field (the shift drops t's own exponent bits)
+        (local.set $s (i32x4.shl (i32x4.add (local.get $t) (i32x4.splat (i32.const 127))) (i32.const 23)))
+        (local.set $e (f32x4.add (f32x4.mul (local.get $s) (local.get $p)) (f32x4.sub (local.get $s) (f32x4.splat (f32.const 1)))))
+        (local.set $y (f32x4.div
+          (v128.bitselect (f32x4.sub (f32x4.splat (f32.const 0)) (local.get $e)) (f32x4.splat (f32.const 1)) (local.get $tanh))
+          (f32x4.add (f32x4.splat (f32.const 2)) (local.get $e))))
+        (local.set $y (v128.bitselect (f32x4.neg (local.get $y)) (local.get $y)
+          (v128.and (local.get $tanh) (f32x4.lt (local.get $x) (f32x4.splat (f32.const 0))))))
+        (v128.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2))) (local.get $y))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l)))
+    (block $done1
+      (loop $l1
+        (br_if $done1 (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $x (v128.load32_splat (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $a (v128.bitselect
+          (f32x4.mul (f32x4.abs (local.get $x)) (f32x4.splat (f32.const -2)))
+          (f32x4.neg (local.get $x))
+          (local.get $tanh)))
+        (local.set $a (f32x4.pmax (f32x4.pmin (local.get $a) (f32x4.splat (f32.const 88))) (f32x4.splat (f32.const -87))))
+        ;; m = round(a / ln2) by adding 1.5·2^23: the low bits of t then hold m as an integer
+        (local.set $t (f32x4.add (f32x4.mul (local.get $a) (f32x4.splat (f32.const 1.44269504))) (f32x4.splat (f32.const 12582912))))
+        (local.set $m (f32x4.sub (local.get $t) (f32x4.splat (f32.const 12582912))))
+        (local.set $r (f32x4.sub (local.get $a) (f32x4.mul (local.get $m) (f32x4.splat (f32.const 0.693359375)))))
+        (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $m) (f32x4.splat (f32.const -2.12194440e-4)))))
+        ;; q(r) = Σ_{i≤7} r^i/(i+1)! by Horner's scheme; p = r·q(r) = e^r − 1
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 1.98412698e-4)) (f32x4.mul (f32x4.splat (f32.const 2.48015873e-5)) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 1.38888889e-3)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 8.33333333e-3)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 4.16666667e-2)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 0.166666667)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 0.5)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $p) (local.get $r))))
+        (local.set $p (f32x4.mul (local.get $p) (local.get $r)))
+        ;; 2^m: (m + 127) into the exponent field (the shift drops t's own exponent bits)
+        (local.set $s (i32x4.shl (i32x4.add (local.get $t) (i32x4.splat (i32.const 127))) (i32.const 23)))
+        (local.set $e (f32x4.add (f32x4.mul (local.get $s) (local.get $p)) (f32x4.sub (local.get $s) (f32x4.splat (f32.const 1)))))
+        (local.set $y (f32x4.div
+          (v128.bitselect (f32x4.sub (f32x4.splat (f32.const 0)) (local.get $e)) (f32x4.splat (f32.const 1)) (local.get $tanh))
+          (f32x4.add (f32x4.splat (f32.const 2)) (local.get $e))))
+        (local.set $y (v128.bitselect (f32x4.neg (local.get $y)) (local.get $y)
+          (v128.and (local.get $tanh) (f32x4.lt (local.get $x) (f32x4.splat (f32.const 0))))))
+        (v128.store32_lane 0 (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2))) (local.get $y))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $l1))))
+
+  ;; lstmStep: one LSTM step (kernels.wat has the formulas), float32: g [i f c̃ o] activated in
+  ;; place; c = f·cPrev + i·c̃, ac = tanh(c), h = o·ac. Four values at a time, then single ones.
+  (func (export "lstmStep") (param $g i32) (param $cPrev i32) (param $c i32) (param $ac i32) (param $h i32) (param $U i32)
+    (local $j i32) (local $ub i32) (local $off i32)
+    (local.set $ub (i32.shl (local.get $U) (i32.const 2)))
+    (call $activate (local.get $g) (local.get $g) (i32.shl (local.get $U) (i32.const 1)) (i32.const 0))
+    (call $activate (i32.add (local.get $g) (i32.shl (local.get $ub) (i32.const 1))) (i32.add (local.get $g) (i32.shl (local.get $ub) (i32.const 1))) (local.get $U) (i32.const 1))
+    (call $activate (i32.add (local.get $g) (i32.mul (local.get $ub) (i32.const 3))) (i32.add (local.get $g) (i32.mul (local.get $ub) (i32.const 3))) (local.get $U) (i32.const 0))
+    ;; c = f·cPrev + i·c̃
+    (block $done
+      (loop $l
+        (br_if $done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $U)))
+        (local.set $off (i32.shl (local.get $j) (i32.const 2)))
+        (v128.store (i32.add (local.get $c) (local.get $off)) (f32x4.add
+          (f32x4.mul (v128.load (i32.add (i32.add (local.get $g) (local.get $ub)) (local.get $off))) (v128.load (i32.add (local.get $cPrev) (local.get $off))))
+          (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $off))) (v128.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $ub) (i32.const 1))) (local.get $off))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l)))
+    (block $done1
+      (loop $l1
+        (br_if $done1 (i32.ge_u (local.get $j) (local.get $U)))
+        (local.set $off (i32.shl (local.get $j) (i32.const 2)))
+        (f32.store (i32.add (local.get $c) (local.get $off)) (f32.add
+          (f32.mul (f32.load (i32.add (i32.add (local.get $g) (local.get $ub)) (local.get $off))) (f32.load (i32.add (local.get $cPrev) (local.get $off))))
+          (f32.mul (f32.load (i32.add (local.get $g) (local.get $off))) (f32.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $ub) (i32.const 1))) (local.get $off))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $l1)))
+    (call $activate (local.get $c) (local.get $ac) (local.get $U) (i32.const 1))
+    ;; h = o·ac
+    (local.set $j (i32.const 0))
+    (block $done2
+      (loop $l2
+        (br_if $done2 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $U)))
+        (local.set $off (i32.shl (local.get $j) (i32.const 2)))
+        (v128.store (i32.add (local.get $h) (local.get $off)) (f32x4.mul
+          (v128.load (i32.add (i32.add (local.get $g) (i32.mul (local.get $ub) (i32.const 3))) (local.get $off)))
+          (v128.load (i32.add (local.get $ac) (local.get $off)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l2)))
+    (block $done3
+      (loop $l3
+        (br_if $done3 (i32.ge_u (local.get $j) (local.get $U)))
+        (local.set $off (i32.shl (local.get $j) (i32.const 2)))
+        (f32.store (i32.add (local.get $h) (local.get $off)) (f32.mul
+          (f32.load (i32.add (i32.add (local.get $g) (i32.mul (local.get $ub) (i32.const 3))) (local.get $off)))
+          (f32.load (i32.add (local.get $ac) (local.get $off)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $l3))))
 
   ;; lstmBack: the backward of lstmStep at one step (kernels.wat has the formulas), float32:
   ;;   dcTot = dc + dh·o·(1 − ac²);  dz_i = dcTot·c̃·i(1 − i),  dz_f = dcTot·cPrev·f(1 − f),

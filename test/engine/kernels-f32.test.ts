@@ -104,3 +104,57 @@ describe('f32x4 WebAssembly products', () => {
     expect(copy[0]).not.toBe(pair().m32[0]);
   });
 });
+
+describe('f32x4 WebAssembly activations and LSTM step', () => {
+  it('agree with the float32 JavaScript kernels (Math.tanh/exp rounded once) within a few ulp', async () => {
+    const text = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'engine', 'kernels-f32.wat'), 'utf8');
+    const WA = (globalThis as unknown as { WebAssembly: typeof WebAssembly }).WebAssembly;
+    const memory = new WA.Memory({ initial: 4, maximum: 16, shared: true });
+    const wasm = new WA.Instance(new WA.Module(await build.compileKernels(text)), { env: { memory } })
+      .exports as unknown as Kernels;
+    const all = new Float32Array(memory.buffer);
+    const copy = new Float32Array(SIZE);
+    const js = javascriptKernels32(() => copy);
+    // inputs from −12 to 12, plus 0, −0, ±100 and a NaN
+    const n = 203;
+    for (let i = 0; i < n; i++) all[i] = copy[i] = -12 + (24 * i) / (n - 1) + 0.013 * Math.sin(i);
+    for (const [i, v] of [
+      [200, 0],
+      [201, -100],
+      [202, 100],
+      [199, Number.NaN],
+    ] as const)
+      all[i] = copy[i] = v;
+    all.copyWithin(300, 0, n);
+    copy.copyWithin(300, 0, n);
+    for (const k of [wasm, js]) {
+      k.activate(at(0), at(0), n, 0);
+      k.activate(at(300), at(300), n, 1);
+    }
+    const ulp = (x: number) => Math.max(2 ** -149, 2 ** (Math.floor(Math.log2(Math.abs(x))) - 23));
+    let worst = 0;
+    for (const i of [...Array(n).keys(), ...Array.from({ length: n }, (_, k) => 300 + k)]) {
+      if (Number.isNaN(copy[i])) {
+        expect(all[i]).toBeNaN();
+        continue;
+      }
+      // sigmoid(−100) is a subnormal the kernel's clamp (a ≤ 88) gives as ≈ 6e−39: absolute there
+      if (Math.abs(copy[i]) < 2 ** -126) expect(Math.abs(all[i])).toBeLessThan(1e-38);
+      else worst = Math.max(worst, Math.abs(all[i] - copy[i]) / ulp(copy[i]));
+    }
+    expect(worst).toBeLessThanOrEqual(4);
+    expect(all[200]).toBe(0.5); // sigmoid(0)
+    expect(Object.is(all[500], 0)).toBe(true); // tanh(0)
+    // one LSTM step, U = 7 (a block of four and three single values)
+    const U = 7;
+    for (let i = 0; i < 4 * U + U; i++) all[1000 + i] = copy[1000 + i] = Math.sin(3 * i);
+    for (const k of [wasm, js]) k.lstmStep(at(1000), at(1000 + 4 * U), at(1100), at(1200), at(1300), U);
+    for (const from of [1000, 1100, 1200, 1300])
+      for (let i = from; i < from + U; i++) expect(Math.abs(all[i] - copy[i])).toBeLessThan(1e-6);
+    expect(all[1307]).toBe(0); // nothing written past h[U − 1]
+  });
+});
+
+function at(i: number): number {
+  return 4 * i;
+}
