@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { javascriptKernels, type Kernels } from '../../src/engine/heap';
 import { javascriptKernels32 } from '../../src/engine/kernels-f32';
+import { KERNELS_F32_WASM_BASE64 } from '../../src/engine/kernels-f32.generated';
 
 // The float32 kernels against the float64 ones on the same (float32-representable) inputs:
 // equal up to float32 rounding, accumulated over the terms of each sum.
@@ -64,19 +65,29 @@ describe('float32 JavaScript kernels', () => {
   });
 });
 
-// The f32x4 WebAssembly products (kernels-f32.wat, compiled here with wabt) against the
+// The f32x4 WebAssembly products (kernels-f32.generated.ts, from kernels-f32.wat) against the
 // float32 JavaScript kernels: equal bit for bit, over sizes that exercise every block.
 const build = require(path.join(__dirname, '..', '..', 'scripts', 'build-wasm.js')) as {
   compileKernels(text: string): Promise<Buffer>;
+  WAT_F32: string;
 };
+
+it('the committed float32 WebAssembly is a fresh compile of kernels-f32.wat (`npm run build:wasm`)', async () => {
+  const bytes = await build.compileKernels(fs.readFileSync(build.WAT_F32, 'utf8'));
+  expect(Buffer.from(KERNELS_F32_WASM_BASE64, 'base64').equals(bytes)).toBe(true);
+});
+
+/** The committed float32 kernels instantiated on a fresh shared memory of 4 pages. */
+function wasmKernels32(): { kernels: Kernels; memory: { buffer: ArrayBufferLike } } {
+  const WA = (globalThis as unknown as { WebAssembly: typeof WebAssembly }).WebAssembly;
+  const memory = new WA.Memory({ initial: 4, maximum: 16, shared: true });
+  const mod = new WA.Module(Buffer.from(KERNELS_F32_WASM_BASE64, 'base64'));
+  return { kernels: new WA.Instance(mod, { env: { memory } }).exports as unknown as Kernels, memory };
+}
 
 describe('f32x4 WebAssembly products', () => {
   it('mvacc, mtacc, mvdot and lstmBack equal the float32 JavaScript kernels bit for bit', async () => {
-    const text = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'engine', 'kernels-f32.wat'), 'utf8');
-    const WA = (globalThis as unknown as { WebAssembly: typeof WebAssembly }).WebAssembly;
-    const memory = new WA.Memory({ initial: 4, maximum: 16, shared: true });
-    const wasm = new WA.Instance(new WA.Module(await build.compileKernels(text)), { env: { memory } })
-      .exports as unknown as Pick<Kernels, 'mvacc' | 'mtacc' | 'mvdot' | 'lstmBack'>;
+    const { kernels: wasm, memory } = wasmKernels32();
     const all = new Float32Array(memory.buffer);
     const copy = new Float32Array(SIZE);
     const js = javascriptKernels32(() => copy);
@@ -107,11 +118,7 @@ describe('f32x4 WebAssembly products', () => {
 
 describe('f32x4 WebAssembly activations and LSTM step', () => {
   it('agree with the float32 JavaScript kernels (Math.tanh/exp rounded once) within a few ulp', async () => {
-    const text = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'engine', 'kernels-f32.wat'), 'utf8');
-    const WA = (globalThis as unknown as { WebAssembly: typeof WebAssembly }).WebAssembly;
-    const memory = new WA.Memory({ initial: 4, maximum: 16, shared: true });
-    const wasm = new WA.Instance(new WA.Module(await build.compileKernels(text)), { env: { memory } })
-      .exports as unknown as Kernels;
+    const { kernels: wasm, memory } = wasmKernels32();
     const all = new Float32Array(memory.buffer);
     const copy = new Float32Array(SIZE);
     const js = javascriptKernels32(() => copy);
