@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Kernel-level timing of the float64 (kernels.wat, f64x2) against the float32 (kernels-f32.wat,
-// f32x4) products on LSTM(32)-sized operands: mvacc and mvdot 32 × 128, mtacc 32 × 128 over
-// 120 steps. Five alternating rounds per kernel, ns per call of every round, the medians and
-// GFLOP/s (2 flops per multiply-add). `node bench/kernels-precision.js`. Timings on a shared
-// machine are noisy. Not the engine's speed: the engine does not use the float32 kernels yet.
+// f32x4) kernels on LSTM(32)-sized operands: mvacc and mvdot 32 × 128, mtacc 32 × 128 over
+// 120 steps, tanh of 128 values, one LSTM(32) step. Five alternating rounds per kernel, ns
+// per call of every round, the medians and GFLOP/s (2 flops per multiply-add).
+// `node bench/kernels-precision.js`. Timings on a shared machine are noisy. Not the engine's
+// speed: the engine does not use the float32 kernels yet.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -31,8 +32,11 @@ const build = require('../scripts/build-wasm.js');
     mvacc: (k, b) => k.mvacc(0, b * 1000, 32, b * 10000, 128, 128),
     mtacc: (k, b) => k.mtacc(b * 100000, 128, b * 1000, 32, 32, b * 20000, 128, 128, 120),
     mvdot: (k, b) => k.mvdot(0, b * 1000, 32, b * 10000, 128, 128, 1),
+    // tanh of 128 values; one LSTM(32) cell step (gates 4 × 32 at b·30000, state after them)
+    activate: (k, b) => k.activate(b * 30000, b * 30000, 128, 1),
+    lstmStep: (k, b) => k.lstmStep(b * 30000, b * 30200, b * 30300, b * 30400, b * 30500, 32),
   };
-  const reps = { mvacc: 200000, mtacc: 300, mvdot: 200000 };
+  const reps = { mvacc: 200000, mtacc: 300, mvdot: 200000, activate: 200000, lstmStep: 100000 };
   for (const [name, f] of Object.entries(runs)) {
     const res = { f64: [], f32: [] };
     for (let round = 0; round < 5; round++)
@@ -46,7 +50,8 @@ const build = require('../scripts/build-wasm.js');
         res[p].push(Number(process.hrtime.bigint() - t) / reps[name]);
       }
     const med = (a) => [...a].sort((x, y) => x - y)[2];
-    const flops = { mvacc: 2 * 32 * 128, mtacc: 2 * 32 * 128 * 120, mvdot: 2 * 32 * 128 }[name];
+    // activate and lstmStep: no multiply-add count (GFLOP/s printed as NaN)
+    const flops = { mvacc: 2 * 32 * 128, mtacc: 2 * 32 * 128 * 120, mvdot: 2 * 32 * 128 }[name] ?? Number.NaN;
     console.log(
       name,
       'ns/call f64 rounds',
