@@ -192,7 +192,7 @@ describe.skipIf(skip)('JupyterLab in a real browser', () => {
 
         // the kernel: TypeScript in the toolbar, tslab in the server's session list
         await expect
-          .poll(() => page.locator('.jp-KernelName').first().innerText(), { timeout: 30_000 })
+          .poll(() => page.locator('.jp-KernelName').first().textContent(), { timeout: 30_000 })
           .toMatch(/^TypeScript/);
         const kernelOf = async () => {
           const r = await fetch(`http://127.0.0.1:${port}/api/sessions?token=${TOKEN}`);
