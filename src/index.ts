@@ -1,6 +1,6 @@
 /**
  * rnn-notebooks — the public API of the library, the one entry the notebooks import
- * (`import { … } from "../dist"`). Every name is listed here on purpose; everything else is
+ * (`import { … } from "rnn-notebooks"`). Every name is listed here on purpose; everything else is
  * internal (tests and the benchmark import it by path).
  */
 
@@ -41,7 +41,7 @@ export { lastHiddenState, evaluateCarryingState } from './models/state';
 // Training (the fast engine, else tfjs) and predictions
 export { train } from './train/train';
 export { predictWindows, predictBatches } from './train/predict';
-export type { TrainOptions, TrainHistory, EpochLogs, OptimizerName, LossName } from './core/types';
+export type { TrainOptions, TrainHistory, TrainSettings, EpochLogs, OptimizerName, LossName } from './core/types';
 
 // Metrics of the documents: errors, hit rates, baselines, descriptive statistics, ACF/PACF
 export { mse, rmse, mae, hitRate, hitRateCurve, forecastMetrics } from './metrics/errors';
@@ -55,3 +55,10 @@ export { seriesFigure, predictionFigure, lossFigure, hitRateFigure } from './plo
 export { correlogramFigure, distributionFigure, metricsComparisonFigure } from './plot/figures';
 export { paramCountFigure, smallMultiplesFigure } from './plot/figures';
 export type { PlotlyFigure } from './plot/figure';
+export { shownFigures } from './plot/show';
+export type { ShownFigure } from './plot/show';
+
+// Autograder checks of the assignments' test cells (nbgrader): pass with ✓, fail with the values
+export { checkThat, checkEqual, checkClose, checkLayers, checkParams, checkTraining } from './grading/checks';
+export { checkShown, byMode, CheckFailed } from './grading/checks';
+export type { Tolerance, ExpectedLayer } from './grading/checks';

@@ -145,4 +145,25 @@ export interface TrainHistory {
   engine: 'fast' | 'tfjs';
   /** Why the tfjs engine was used when 'auto' was asked for. */
   fallbackReason?: string;
+  /** The settings this training ran with, defaults filled in (what an autograder checks). */
+  settings: TrainSettings;
+}
+
+/** What `train()` was asked to do, with the defaults it applied (see {@link TrainHistory}). */
+export interface TrainSettings {
+  /** The model's name (`model.name`). */
+  model: string;
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerName;
+  learningRate: number;
+  momentum: number;
+  loss: LossName;
+  shuffle: boolean;
+  seed: number;
+  l2: number;
+  weightDecay: number;
+  /** Training windows per epoch, and validation windows (0 without validation data). */
+  trainWindows: number;
+  validationWindows: number;
 }

@@ -194,7 +194,7 @@ export async function fitFast(
   data: TrainData,
   options: TrainOptions,
   loop: Pick<LoopSettings, 'warn'> = {},
-): Promise<TrainHistory> {
+): Promise<Omit<TrainHistory, 'settings'>> {
   let net: FusedNetwork;
   try {
     net = new FusedNetwork(model);
@@ -215,7 +215,7 @@ export async function fitFast(
         weightDecay: options.weightDecay,
       },
     });
-    let result: Omit<TrainHistory, 'engine'>;
+    let result: Omit<TrainHistory, 'engine' | 'settings'>;
     try {
       const step = {
         train: trainer.step.bind(trainer),

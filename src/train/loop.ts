@@ -114,7 +114,7 @@ export async function runEpochs(
   data: TrainData,
   options: TrainOptions,
   settings: LoopSettings,
-): Promise<Omit<TrainHistory, 'engine'>> {
+): Promise<Omit<TrainHistory, 'engine' | 'settings'>> {
   const metrics = options.metrics ?? [];
   const history = emptyHistory(options);
   const secondsPerEpoch: number[] = [];

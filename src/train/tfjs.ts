@@ -158,7 +158,7 @@ export async function fitTfjs(
   data: TrainData,
   options: TrainOptions,
   loop: Pick<LoopSettings, 'onBatch' | 'warn'> = {},
-): Promise<TrainHistory> {
+): Promise<Omit<TrainHistory, 'settings'>> {
   const stateful = checkStateful(model, data, options) !== null;
   const optimizer = makeOptimizer(options);
   // The weights as they are now, to put back if training stops with an error (a divergence would

@@ -3,7 +3,7 @@
  * data once, picks the backend (the fast engine, else tfjs) and shows one live progress line.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { TrainData, TrainHistory, TrainOptions } from '../core/types';
+import type { TrainData, TrainHistory, TrainOptions, TrainSettings } from '../core/types';
 import { editDistance } from '../core/checks';
 import { DEFAULT_LEARNING_RATES } from '../engine';
 import { modelWindowShape } from '../models/inference';
@@ -270,7 +270,8 @@ export async function train(model: tfTypes.LayersModel, data: TrainData, options
     onBatch: (epoch: number, batch: number, batches: number) => progress.batch(epoch, batch, batches),
     warn,
   };
-  const result = useFast ? await fitFast(model, data, opts, { warn }) : await fitTfjs(model, data, opts, loop);
+  const fitted = useFast ? await fitFast(model, data, opts, { warn }) : await fitTfjs(model, data, opts, loop);
+  const result: TrainHistory = { ...fitted, settings: settingsOf(model, data, options) };
   if (fallbackReason) result.fallbackReason = fallbackReason;
   const last = Object.entries(result.history)
     .map(([k, v]) => `${k} ${v[v.length - 1].toPrecision(4)}`)
@@ -279,4 +280,28 @@ export async function train(model: tfTypes.LayersModel, data: TrainData, options
     `${model.name}: ${options.epochs} épocas en ${result.totalSeconds.toFixed(1)} s (motor ${result.engine === 'fast' ? 'rápido' : 'tfjs'}); ${last}`,
   );
   return result;
+}
+
+function windowCount(data: TrainData): number {
+  return isWindowBatches(data) ? data.numWindows : data.x.shape[0];
+}
+
+/** The settings a training ran with, defaults filled in as `train()` applies them. */
+function settingsOf(model: tfTypes.LayersModel, data: TrainData, options: TrainOptions): TrainSettings {
+  const optimizer = options.optimizer ?? 'adam';
+  return {
+    model: model.name,
+    epochs: options.epochs,
+    batchSize: isWindowBatches(data) ? data.batchSize : options.batchSize,
+    optimizer,
+    learningRate: options.learningRate ?? DEFAULT_LEARNING_RATES[optimizer],
+    momentum: options.momentum ?? 0,
+    loss: options.loss ?? 'mse',
+    shuffle: options.shuffle ?? !model.layers.some((l) => (l.getConfig() as { stateful?: boolean }).stateful),
+    seed: options.seed ?? 0,
+    l2: options.l2 ?? 0,
+    weightDecay: options.weightDecay ?? 0,
+    trainWindows: windowCount(data),
+    validationWindows: options.validationData === undefined ? 0 : windowCount(options.validationData),
+  };
 }
