@@ -1,0 +1,89 @@
+"""nbgrader's Execute preprocessor made safe for untrusted TypeScript submissions (tslab kernel).
+
+nbgrader (0.9) gives a test cell no points when one of its outputs is an ``error`` or a
+``stderr`` stream: tslab writes a thrown error and a type error to stderr, so failed checks
+already cost their points. What nbgrader does not survive is a submission that stops the kernel:
+an endless loop (tslab cannot be interrupted while JavaScript runs, so nbgrader's interrupt
+leaves it busy and the whole submission is dropped as "unresponsive") or ``process.exit()``
+(``DeadKernelError``: the submission is dropped, with no grades and no feedback). Here both end
+only what they touch:
+
+- a cell that runs longer than ``Execute.timeout`` seconds is cut off: the kernel is killed and
+  the cell gets an error output ``CellTimeoutError`` saying so;
+- a cell during which the kernel died gets an error output ``DeadKernelError``;
+- once the whole notebook has run ``total_timeout`` seconds, no further cell starts;
+- after any of these, every later code cell gets an error output saying why it was not run
+  (so its test points are lost, and the student reads why in the feedback), and grading goes
+  on with the next notebook and the next submission, each in a fresh kernel.
+"""
+import time
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from traitlets import Integer
+
+from nbgrader.preprocessors import Execute
+
+
+def error_output(ename, evalue):
+    return NotebookNode(
+        output_type="error",
+        ename=ename,
+        evalue=evalue,
+        traceback=["\x1b[0;31m%s\x1b[0m: %s" % (ename, evalue)],
+    )
+
+
+class TslabExecute(Execute):
+    total_timeout = Integer(
+        3600,
+        help="Seconds one notebook may run in all; cells after that limit are not run.",
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._started = time.monotonic()
+        self._stopped = None
+        # tslab cannot be interrupted in a busy loop: do not wait for an interrupt, kill instead.
+        self.interrupt_on_timeout = False
+        self.shutdown_kernel = "immediate"
+        return super().preprocess(nb, resources, km)
+
+    def _kill_kernel(self):
+        try:
+            if self.km is not None:
+                from jupyter_core.utils import run_sync
+
+                run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception as exc:  # the kernel may be gone already
+            self.log.warning("could not stop the kernel: %s", exc)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._stopped is None and time.monotonic() - self._started > self.total_timeout:
+            self._stopped = (
+                "TotalTimeoutError",
+                "el cuaderno superó el límite total de %d s; esta celda no se ejecutó" % self.total_timeout,
+            )
+            self._kill_kernel()
+        if self._stopped is not None:
+            ename, evalue = self._stopped
+            cell.outputs = [error_output(ename, evalue)]
+            cell.execution_count = None
+            return cell, resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except CellTimeoutError:
+            self.log.error("cell %d ran over %s s: cut off", index, self.timeout)
+            cell.outputs.append(
+                error_output("CellTimeoutError", "la celda superó %s s y se cortó (¿un bucle sin fin?)" % self.timeout)
+            )
+            self._stopped = ("NotRunError", "no se ejecutó: una celda anterior superó el tiempo límite y se cortó")
+            self._kill_kernel()
+        except DeadKernelError:
+            self.log.error("the kernel died in cell %d", index)
+            cell.outputs.append(
+                error_output("DeadKernelError", "el núcleo terminó durante esta celda (¿process.exit()?)")
+            )
+            self._stopped = ("NotRunError", "no se ejecutó: el núcleo terminó en una celda anterior")
+        return cell, resources
