@@ -19,7 +19,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-COURSE = os.path.join(ROOT, "course")
+# RNN_COURSE_ROOT: another course folder (as in nbgrader_config.py; the tests use a small fixture course).
+COURSE = os.path.abspath(os.environ.get("RNN_COURSE_ROOT") or os.path.join(ROOT, "course"))
 SOURCE = os.path.join(COURSE, "source")
 FORBIDDEN = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 

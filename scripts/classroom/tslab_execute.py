@@ -12,6 +12,9 @@ only what they touch:
   the cell gets an error output ``CellTimeoutError`` saying so;
 - a cell during which the kernel died gets an error output ``DeadKernelError``;
 - once the whole notebook has run ``total_timeout`` seconds, no further cell starts;
+- tslab cancels any request that arrives within 200 ms of a failed cell, and a cancelled cell has
+  no output, which nbgrader would count as a pass: the next cell waits for that window, and a
+  cancelled cell gets an error output all the same;
 - after any of these, every later code cell gets an error output saying why it was not run
   (so its test points are lost, and the student reads why in the feedback), and grading goes
   on with the next notebook and the next submission, each in a fresh kernel.
@@ -23,6 +26,10 @@ from nbformat import NotebookNode
 from traitlets import Integer
 
 from nbgrader.preprocessors import Execute
+
+
+# Seconds tslab keeps cancelling requests after a failed cell (200 ms in tslab 1.0), with a margin.
+TSLAB_ABORT_WINDOW = 0.5
 
 
 def error_output(ename, evalue):
@@ -48,6 +55,25 @@ class TslabExecute(Execute):
         self.shutdown_kernel = "immediate"
         return super().preprocess(nb, resources, km)
 
+    def on_cell_executed(self, **kwargs):
+        # tslab answers a failed cell with status "error" but no ename/evalue/traceback (the text
+        # went to stderr), which nbgrader's Execute expects: name it from the cell's stderr.
+        content = kwargs["execute_reply"]["content"]
+        self._last_status = content.get("status")
+        if content.get("status") == "abort":
+            # Never a silent pass: an aborted cell has no output, which nbgrader would count as full marks.
+            kwargs["cell"].outputs.append(error_output("AbortedError", "tslab canceló la celda sin ejecutarla"))
+        if content.get("status") == "error" and "ename" not in content:
+            stderr = "".join(
+                o.get("text", "") for o in kwargs["cell"].outputs
+                if o.get("output_type") == "stream" and o.get("name") == "stderr"
+            ).strip()
+            first = stderr.splitlines()[0] if stderr else "la celda terminó con un error"
+            content["ename"] = first.split(":", 1)[0] if ":" in first and len(first.split(":", 1)[0]) < 40 else "Error"
+            content["evalue"] = first
+            content["traceback"] = stderr.splitlines() or [first]
+        return super().on_cell_executed(**kwargs)
+
     def _kill_kernel(self):
         try:
             if self.km is not None:
@@ -72,7 +98,13 @@ class TslabExecute(Execute):
             cell.execution_count = None
             return cell, resources
         try:
-            return super().preprocess_cell(cell, resources, index)
+            self._last_status = None
+            result = super().preprocess_cell(cell, resources, index)
+            if self._last_status == "error":
+                # tslab cancels every request that arrives within 200 ms of a failed cell
+                # (execQueue.reset(200), yunabe/tslab#19): let that window pass before the next cell.
+                time.sleep(TSLAB_ABORT_WINDOW)
+            return result
         except CellTimeoutError:
             self.log.error("cell %d ran over %s s: cut off", index, self.timeout)
             cell.outputs.append(
