@@ -9,9 +9,12 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "scripts", "classroom"))
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearHiddenTests,
+    GetGrades,
     IgnorePattern,
     LimitOutput,
     SaveAutoGrades,
@@ -48,3 +51,7 @@ c.Execute.timeout = int(os.environ.get("RNN_GRADE_CELL_TIMEOUT", "1200"))
 c.TslabExecute.total_timeout = int(os.environ.get("RNN_GRADE_TOTAL_TIMEOUT", "3600"))
 c.Execute.iopub_timeout = 10
 c.Execute.raise_on_iopub_timeout = False
+
+# The feedback shows every test cell's score and output, but not the code of the hidden tests
+# (nbgrader would print it: the assignment can then be used again next year).
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -9,8 +9,9 @@ Each submission is graded in a scratch course of its own (a copy of the released
 gradebook, outside the project and outside <folder>), in a fresh tslab kernel, with the per-cell
 timeout and the total limit of nbgrader_config.py (TslabExecute): an endless loop, process.exit()
 or an exception costs that submission the points of the cells it touched, and grading goes on with
-the next. A submission can only write into its own scratch course; the results are collected from
-there by this process and written at the end, all at once, into --out:
+the next. A submission's results are read from its scratch course as soon as it is graded, and the
+scratch course is deleted before the next submission starts, so a submission finds nothing of the
+others to overwrite; everything is written at the end, all at once, into --out:
 
     grades.csv               student, assignment, score, max_score, status, failed checks
     checks.csv               one line per student, assignment and autograded test cell
@@ -93,7 +94,7 @@ def write_forwarder(work):
 
 
 def prepare_template(work, ids, env):
-    """A course with the source of the assignments and their gradebook (generate_assignment)."""
+    """The source of the assignments and their gradebook (generate_assignment), as bytes by path."""
     template = os.path.join(work, "template")
     for aid in ids:
         os.makedirs(os.path.join(template, "source", aid))
@@ -101,7 +102,13 @@ def prepare_template(work, ids, env):
         r = nbgrader(["generate_assignment", aid, "--force"], course_root=template, env=env)
         if r.returncode != 0:
             raise RuntimeError("nbgrader generate_assignment %s failed:\n%s" % (aid, r.stdout))
-    return template
+    # Kept in memory: each submission gets a fresh copy, whatever an earlier one wrote on disk.
+    files = {"gradebook.db": open(os.path.join(template, "gradebook.db"), "rb").read()}
+    for aid in ids:
+        name = os.path.join("source", aid, aid + ".ipynb")
+        files[name] = open(os.path.join(template, name), "rb").read()
+    shutil.rmtree(template)
+    return files
 
 
 def read_notebook(path):
@@ -152,8 +159,10 @@ def grade_one(work, template, student, aid, nb, env, limit, log):
     """Grades one submission in its own scratch course; returns its result row."""
     course = os.path.join(work, "submissions", "%s--%s" % (student, aid))
     os.makedirs(course)
-    shutil.copytree(os.path.join(template, "source", aid), os.path.join(course, "source", aid))
-    shutil.copyfile(os.path.join(template, "gradebook.db"), os.path.join(course, "gradebook.db"))
+    for name in ("gradebook.db", os.path.join("source", aid, aid + ".ipynb")):
+        os.makedirs(os.path.dirname(os.path.join(course, name)), exist_ok=True)
+        with open(os.path.join(course, name), "wb") as f:
+            f.write(template[name])
     sub = os.path.join(course, "submitted", student, aid)
     os.makedirs(sub)
     with open(os.path.join(sub, aid + ".ipynb"), "w", encoding="utf-8") as f:
@@ -182,7 +191,11 @@ def grade_one(work, template, student, aid, nb, env, limit, log):
     row["status"] = kernel_status(autograded) or "calificado"
     row["seconds"] = time.monotonic() - started
     feedback = os.path.join(course, "feedback", student, aid, aid + ".html")
-    return row, (feedback if os.path.isfile(feedback) else None), checks
+    content = None
+    if os.path.isfile(feedback):
+        with open(feedback, "rb") as f:
+            content = f.read()
+    return row, content, checks
 
 
 def fmt(x):
@@ -207,10 +220,11 @@ def write_results(out, rows, checks, feedback):
         for (student, aid), cells in sorted(checks.items()):
             for name, score, max_score in cells:
                 w.writerow([student, aid, name, fmt(score), fmt(max_score)])
-    for (student, aid), path in feedback.items():
+    for (student, aid), content in feedback.items():
         dest = os.path.join(stage, "feedback", student, aid + ".html")
         os.makedirs(os.path.dirname(dest), exist_ok=True)
-        shutil.copyfile(path, dest)
+        with open(dest, "wb") as f:
+            f.write(content)
     if os.path.exists(out):
         old = tempfile.mkdtemp(prefix=".grades-old-", dir=parent)
         os.rmdir(old)
@@ -267,6 +281,9 @@ def cmd_grade(argv):
                            "status": "no entregado: %s" % problem, "failed": []}
                 else:
                     row, fb, cells = grade_one(work, template, student, aid, nb, env, total + 300, log)
+                    if not opts.keep_work:
+                        # Collected: nothing of this submission stays where a later one could reach it.
+                        shutil.rmtree(os.path.join(work, "submissions"), ignore_errors=True)
                     if fb:
                         feedback[(student, aid)] = fb
                     checks[(student, aid)] = cells

@@ -19,6 +19,7 @@ only what they touch:
   (so its test points are lost, and the student reads why in the feedback), and grading goes
   on with the next notebook and the next submission, each in a fresh kernel.
 """
+import re
 import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -68,10 +69,16 @@ class TslabExecute(Execute):
                 o.get("text", "") for o in kwargs["cell"].outputs
                 if o.get("output_type") == "stream" and o.get("name") == "stderr"
             ).strip()
-            first = stderr.splitlines()[0] if stderr else "la celda terminó con un error"
-            content["ename"] = first.split(":", 1)[0] if ":" in first and len(first.split(":", 1)[0]) < 40 else "Error"
-            content["evalue"] = first
-            content["traceback"] = stderr.splitlines() or [first]
+            lines = [l.strip() for l in stderr.splitlines() if l.strip()]
+            # the line that says what went wrong: "CheckFailed: ✗ …", "AssertionError …",
+            # a TypeScript diagnostic "1:7 - Type 'string' is not assignable…", else the last line
+            said = [l for l in lines if re.match(r"^((?:[A-Z]\w*)?(?:Error|Failed)\b|\d+:\d+ - )", l)]
+            what = said[0] if said else (lines[-1] if lines else "la celda terminó con un error")
+            name = re.match(r"^((?:[A-Z]\w*)?(?:Error|Failed))\b", what)
+            content["ename"] = name.group(1) if name else ("TSError" if re.match(r"^\d+:\d+ - ", what) else "Error")
+            content["evalue"] = what
+            # the stderr text is already in the cell's outputs: the error output names it once
+            content["traceback"] = ["\x1b[0;31m%s\x1b[0m" % what]
         return super().on_cell_executed(**kwargs)
 
     def _kill_kernel(self):
