@@ -3,34 +3,13 @@
  * assignment "ajustes", two answers, four autograded cells, 5 points, one hidden test): student
  * versions, then `npm run grade` on nine submissions that cover what a real class hands in.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../src/plot/render';
-import { dataDirForTests, root } from '../support/runner';
-
-interface Run {
-  status: number | null;
-  stdout: string;
-}
-
-/** `node scripts/classroom.js …` (what `npm run assignments|grade` run), asynchronously. */
-export function classroom(args: string[], env: Record<string, string>): Promise<Run> {
-  const dataDir = dataDirForTests();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'scripts', 'classroom.js'), ...args], {
-      cwd: root,
-      env: { ...process.env, ...(dataDir ? { RNN_DATA_DIR: dataDir } : {}), ...env },
-    });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout }));
-  });
-}
+import { type ClassroomRun, classroom } from '../support/classroom';
+import { root } from '../support/runner';
 
 interface Cell {
   id: string;
@@ -82,7 +61,7 @@ const feedback = (student: string) => fs.readFileSync(path.join(out, 'feedback',
 
 let released: Notebook;
 let source: Notebook;
-let gradeRun: Run;
+let gradeRun: ClassroomRun;
 
 beforeAll(async () => {
   fs.cpSync(path.join(root, 'test', 'fixtures', 'classroom'), course, { recursive: true });
@@ -254,7 +233,7 @@ describe('npm run grade', () => {
       const page = await browser.newPage();
       await page.route(/^(?!file:|data:|about:)/, (route) => route.abort());
       await page.goto(`file://${path.join(out, 'feedback', 'carla', 'ajustes.html')}`);
-      const body = await page.innerText('body');
+      const body = (await page.textContent('body')) ?? '';
       expect(body).toContain('ajustes');
       expect(body).toMatch(/Score: 1(\.0)? \/ 5(\.0)?/);
       expect(body).toContain('✗ retardos: se obtuvo 5, se esperaba 7');
