@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run lab`: JupyterLab (or the classic Notebook) on notebooks/ with the tslab
-// kernel, using only project-local Jupyter folders. Bound to 127.0.0.1 with token
-// authentication kept on: a notebook server runs arbitrary code for whoever reaches it.
+// kernel, using only project-local Jupyter folders. `npm run lab -- --course` opens the project
+// root instead, where nbgrader finds the course (course/, nbgrader_config.py): the instructor's
+// Nbgrader menu, formgrader included (its course must lie inside the server's folder).
+// Bound to 127.0.0.1 with token authentication kept on: a notebook server runs arbitrary code for whoever reaches it.
 'use strict';
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
@@ -28,7 +30,11 @@ if (!chosen) {
   );
   process.exit(2);
 }
-console.log(`Starting ${chosen.name} (${chosen.python}) on ${path.join(root, 'notebooks')} with the tslab kernel…`);
+const args = process.argv.slice(2);
+const course = args.includes('--course');
+const folder = course ? root : path.join(root, 'notebooks');
+console.log(`Starting ${chosen.name} (${chosen.python}) on ${folder} with the tslab kernel…`);
+if (course) console.log('Course mode: Nbgrader ▸ Formgrader manages course/ (see README, "Classroom").');
 const r = spawnSync(
   chosen.python,
   [
@@ -36,11 +42,12 @@ const r = spawnSync(
     chosen.module,
     '--ip=127.0.0.1',
     '--no-browser',
-    `--notebook-dir=${path.join(root, 'notebooks')}`,
+    `--notebook-dir=${folder}`,
     // Jupyter refuses to start as root (containers, CI machines) unless told.
     ...(process.getuid && process.getuid() === 0 ? ['--allow-root'] : []),
-    ...process.argv.slice(2),
+    ...args.filter((a) => a !== '--course'),
   ],
-  { env: jupyterEnv(), stdio: 'inherit' },
+  // cwd: formgrader reads nbgrader_config.py from the folder the server was started in
+  { cwd: root, env: jupyterEnv(), stdio: 'inherit' },
 );
 process.exit(r.status === null ? 1 : r.status);
