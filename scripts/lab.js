@@ -3,7 +3,8 @@
 // kernel, using only project-local Jupyter folders. `npm run lab -- --course` opens the project
 // root instead, where nbgrader finds the course (course/, nbgrader_config.py): the instructor's
 // Nbgrader menu, formgrader included (its course must lie inside the server's folder).
-// Bound to 127.0.0.1 with token authentication kept on: a notebook server runs arbitrary code for whoever reaches it.
+// Bound to 127.0.0.1 with token authentication kept on: a notebook server runs arbitrary code
+// for whoever reaches it.
 'use strict';
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
