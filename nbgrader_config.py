@@ -55,3 +55,9 @@ c.Execute.raise_on_iopub_timeout = False
 # The feedback shows every test cell's score and output, but not the code of the hidden tests
 # (nbgrader would print it: the assignment can then be used again next year).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# The course hands its files out and collects them by hand (README, "Classroom"), not through
+# nbgrader's JupyterHub exchange; a folder of the course's own keeps the exchange (which formgrader
+# and the Nbgrader menu look for) out of /usr/local/share, where it is not writable.
+c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
+os.makedirs(c.Exchange.root, exist_ok=True)

@@ -299,5 +299,6 @@ def cmd_grade(argv):
     finally:
         if not opts.keep_work:
             shutil.rmtree(work, ignore_errors=True)
-    print("grades in %s (grades.csv, checks.csv, feedback/)" % os.path.relpath(opts.out, os.getcwd()))
+    shown = os.path.relpath(opts.out, os.getcwd())
+    print("grades in %s (grades.csv, checks.csv, feedback/)" % (opts.out if shown.startswith("..") else shown))
     return 1 if failed else 0

@@ -5,13 +5,12 @@
 // charts and the training progress line; then it opens a notebook executed by the runner and
 // checks the saved charts JupyterLab shows. Screenshots: out/jupyterlab-*.png. The server is
 // shut down at the end, also when a check fails. RNN_SKIP_BROWSER=1 skips.
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../src/plot/render';
+import { JupyterServer, freePort } from '../support/jupyter-server';
 import { dataDirForTests, root, runNotebooks } from '../support/runner';
 
 interface JupyterEnvModule {
@@ -26,18 +25,6 @@ const TOKEN = `rnn-test-${process.pid}`;
 const TRAINING = '01-amazon-elman';
 const shots = path.join(process.env.RNN_OUT_DIR ? path.resolve(process.env.RNN_OUT_DIR) : path.join(root, 'out'));
 
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** A JupyterLab root laid out like the project (notebooks/ beside dist/ and node_modules/). */
 function workspace(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-lab-'));
@@ -50,49 +37,9 @@ function workspace(): string {
   return dir;
 }
 
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: JupyterServer | undefined;
 let dir = '';
 let port = 0;
-
-async function waitForServer(deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null) throw new Error(`JupyterLab exited (${server?.exitCode}):\n${serverLog}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/status?token=${TOKEN}`);
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`JupyterLab did not answer on port ${port} within the time limit:\n${serverLog}`);
-}
-
-function stopServer(): Promise<void> {
-  const child = server;
-  server = undefined;
-  if (!child || child.exitCode !== null || child.pid === undefined) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 10_000);
-    child.on('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    try {
-      process.kill(-child.pid!, 'SIGTERM'); // the whole group: the server and its kernels
-    } catch {
-      clearTimeout(kill);
-      resolve();
-    }
-  });
-}
 
 describe.skipIf(skip)('JupyterLab in a real browser', () => {
   beforeAll(async () => {
@@ -126,7 +73,7 @@ describe.skipIf(skip)('JupyterLab in a real browser', () => {
       RNN_QUICK: '1',
       ...(dataDir ? { RNN_DATA_DIR: dataDir } : {}),
     };
-    server = spawn(
+    server = new JupyterServer(
       python,
       [
         '-m',
@@ -141,15 +88,15 @@ describe.skipIf(skip)('JupyterLab in a real browser', () => {
         '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
         ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
       ],
-      { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: dir, env },
+      port,
+      TOKEN,
     );
-    server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-    await waitForServer(Date.now() + 90_000);
+    await server.ready(90_000);
   });
 
   afterAll(async () => {
-    await stopServer();
+    await server?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
