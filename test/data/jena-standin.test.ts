@@ -61,8 +61,32 @@ describe('Jena stand-in (full length, seed 42)', () => {
       expect(v).toBeLessThanOrEqual(BASELINE_BAND[1]);
     }
     // the stand-in of before (0.85 / 0.87 °C) made the forecast far too easy
-    expect(val).toBeCloseTo(2.551, 2);
-    expect(test).toBeCloseTo(2.542, 2);
+    expect(val).toBeCloseTo(2.575, 2);
+    expect(test).toBeCloseTo(2.565, 2);
+  });
+
+  it('the wind direction now tells where the temperature goes in the next 24 h (advection)', () => {
+    // warm air from the south-west, cold from the north-east: what a network can learn beyond
+    // "tomorrow as today"; corr((220° − wd), T(t + 24 h) − T(t)) over the hourly rows
+    const T = jena.column('T (degC)');
+    const wd = jena.column('wd (deg)');
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i + 144 < jena.rows; i += 6) {
+      xs.push(220 - wd[i]);
+      ys.push(T[i + 144] - T[i]);
+    }
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const [mx, my] = [mean(xs), mean(ys)];
+    let [sxy, sxx, syy] = [0, 0, 0];
+    for (let k = 0; k < xs.length; k++) {
+      sxy += (xs[k] - mx) * (ys[k] - my);
+      sxx += (xs[k] - mx) ** 2;
+      syy += (ys[k] - my) ** 2;
+    }
+    const r = sxy / Math.sqrt(sxx * syy);
+    expect(r).toBeGreaterThan(0.12); // 0.166 with seed 42 (the daily cycle is in ΔT too)
+    expect(r).toBeLessThan(0.4); // a hint, not the answer: most of the change stays uncertain
   });
 
   it('keeps the band on another seed (the band is not one lucky seed)', () => {
