@@ -8,54 +8,26 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../src/plot/render';
-import { type ClassroomRun, classroom } from '../support/classroom';
+import {
+  type ClassroomRun,
+  classroom,
+  type Notebook,
+  put,
+  readCsv,
+  readNotebook,
+  text,
+  variant,
+} from '../support/classroom';
 import { root } from '../support/runner';
 
-interface Cell {
-  id: string;
-  cell_type: string;
-  source: string[] | string;
-  outputs?: unknown[];
-  metadata: { nbgrader?: Record<string, unknown> };
-}
-interface Notebook {
-  cells: Cell[];
-}
-
-const text = (s: string[] | string) => (Array.isArray(s) ? s.join('') : s);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-classroom-'));
 const course = path.join(tmp, 'course');
 const submissions = path.join(tmp, 'entregas');
 const out = path.join(tmp, 'notas');
 const env = { RNN_COURSE_ROOT: course };
 
-function readNotebook(file: string): Notebook {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
-}
-
-/** A copy of `nb` with the given cells' sources replaced. */
-function variant(nb: Notebook, sources: Record<string, string>): Notebook {
-  const copy = JSON.parse(JSON.stringify(nb)) as Notebook;
-  for (const c of copy.cells) if (c.id in sources) c.source = sources[c.id];
-  return copy;
-}
-
-function put(file: string, content: Notebook | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
-}
-
-/** grades.csv as objects (no quoted commas in these rows except status, which has none). */
-function grades(): Record<string, Record<string, string>> {
-  const [head, ...lines] = fs.readFileSync(path.join(out, 'grades.csv'), 'utf8').trim().split(/\r?\n/);
-  const keys = head.split(',');
-  return Object.fromEntries(
-    lines.map((l) => {
-      const v = l.split(',');
-      return [v[0], Object.fromEntries(keys.map((k, i) => [k, v[i] ?? '']))];
-    }),
-  );
-}
+/** grades.csv by student. */
+const grades = () => Object.fromEntries(readCsv(path.join(out, 'grades.csv')).map((r) => [r.student, r]));
 
 const feedback = (student: string) => fs.readFileSync(path.join(out, 'feedback', student, 'ajustes.html'), 'utf8');
 

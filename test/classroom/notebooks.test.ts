@@ -9,22 +9,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ClassroomRun, classroom } from '../support/classroom';
+import {
+  type ClassroomRun,
+  classroom,
+  type Notebook,
+  put,
+  readCsv,
+  readNotebook,
+  text,
+  variant,
+} from '../support/classroom';
 import { root } from '../support/runner';
-
-interface Cell {
-  id: string;
-  cell_type: string;
-  source: string[] | string;
-  outputs?: unknown[];
-  execution_count?: number | null;
-  metadata: {
-    nbgrader?: { grade?: boolean; solution?: boolean; locked?: boolean; points?: number; grade_id?: string };
-  };
-}
-interface Notebook {
-  cells: Cell[];
-}
 
 const ASSIGNMENTS = [
   '01-amazon-elman',
@@ -37,14 +32,12 @@ const ASSIGNMENTS = [
 const IBERDROLA = '02-practica-iberdrola';
 const STUB = '// TU CÓDIGO AQUÍ\nthrow new Error("Sin implementar");';
 
-const text = (s: string[] | string) => (Array.isArray(s) ? s.join('') : s);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-course-'));
 const course = path.join(tmp, 'course');
 const submissions = path.join(tmp, 'entregas');
 const out = path.join(tmp, 'notas');
 const env = { RNN_COURSE_ROOT: course };
 
-const readNotebook = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
 const sourceOf = (id: string) => readNotebook(path.join(root, 'notebooks', `${id}.ipynb`));
 const releaseOf = (id: string) => readNotebook(path.join(course, 'release', id, `${id}.ipynb`));
 
@@ -62,28 +55,7 @@ function regionLines(nb: Notebook, what: string): string[] {
   return lines;
 }
 
-function put(file: string, nb: Notebook): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(nb));
-}
-
-/** A copy of `nb` with the given cells' sources replaced, as a student would have written them. */
-function variant(nb: Notebook, sources: Record<string, string>): Notebook {
-  const copy = JSON.parse(JSON.stringify(nb)) as Notebook;
-  for (const id of Object.keys(sources))
-    expect(
-      copy.cells.some((c) => c.id === id),
-      id,
-    ).toBe(true);
-  for (const c of copy.cells) if (c.id in sources) c.source = sources[c.id];
-  return copy;
-}
-
-function csv(file: string): Record<string, string>[] {
-  const [head, ...lines] = fs.readFileSync(path.join(out, file), 'utf8').trim().split(/\r?\n/);
-  const keys = head.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [keys[i], v])));
-}
+const csv = (file: string) => readCsv(path.join(out, file));
 const gradeOf = (student: string) => csv('grades.csv').find((r) => r.student === student)!;
 
 let assignmentsRun: ClassroomRun;
