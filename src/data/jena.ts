@@ -109,34 +109,24 @@ const ADVECTION_SHARE = 0.7;
 const SYNOPTIC_SD = 4.78;
 
 /**
- * One step of a unit-variance AR(1) with time scale `tauSteps` rows driven in part by `drive`, a
- * unit AR(1) with time scale `driveTauSteps` (the warm or cold advection of the moment):
+ * A unit-variance AR(1) with time scale `tauSteps` rows driven in part by `drive`, a unit AR(1)
+ * with time scale `driveTauSteps` (the warm or cold advection of the moment). One step is
  *   x ← φ·x + c·drive + d·z,   φ = exp(−1/τ), ψ = exp(−1/τ_drive),
  *   c² = share·(1 − φ²)(1 − φψ)/(1 + φψ),   d² = (1 − share)·(1 − φ²),
  * so that var(x) = 1 and `share` of it comes from the drive (the drive's sum over the rows is
- * c²(1 + φψ)/((1 − φ²)(1 − φψ)) of variance). Unlike white noise, the drive persists: x has
- * momentum, and the drive seen now tells where x goes in the next hours.
+ * c²(1 + φψ)/((1 − φ²)(1 − φψ)) of variance); its stationary corr(x, drive) is ρ = c·ψ/(1 − φψ).
+ * Unlike white noise, the drive persists: x has momentum, and the drive seen now tells where x
+ * goes in the next hours. The coefficients are computed once, the step runs every row.
  */
-function drivenAr1(
-  x: number,
-  tauSteps: number,
-  drive: number,
-  driveTauSteps: number,
-  share: number,
-  z: number,
-): number {
-  const phi = Math.exp(-1 / tauSteps);
-  const phiPsi = phi * Math.exp(-1 / driveTauSteps);
-  const c = Math.sqrt((share * (1 - phi * phi) * (1 - phiPsi)) / (1 + phiPsi));
-  return phi * x + c * drive + Math.sqrt((1 - share) * (1 - phi * phi)) * z;
-}
-
-/** Stationary corr(x, drive) of `drivenAr1`: ρ = c·ψ/(1 − φψ). */
-function drivenAr1Corr(tauSteps: number, driveTauSteps: number, share: number): number {
+function drivenAr1(tauSteps: number, driveTauSteps: number, share: number) {
   const phi = Math.exp(-1 / tauSteps);
   const psi = Math.exp(-1 / driveTauSteps);
   const c = Math.sqrt((share * (1 - phi * phi) * (1 - phi * psi)) / (1 + phi * psi));
-  return (c * psi) / (1 - phi * psi);
+  const d = Math.sqrt((1 - share) * (1 - phi * phi));
+  return {
+    correlation: (c * psi) / (1 - phi * psi),
+    step: (x: number, drive: number, z: number) => phi * x + c * drive + d * z,
+  };
 }
 
 /**
@@ -175,7 +165,8 @@ function drivenAr1Corr(tauSteps: number, driveTauSteps: number, share: number): 
  *   (1 − 0.378·VPact/p) (moist-air gas law; first real row: 1307.75 g/m³).
  * - wv = exp(ln 1.9 + 0.2·(−s) − 0.02·(p − 989.8) + 0.6·x_w) − 0.3 m/s (≥ 0) (x_w: τ = 12 h), stronger in
  *   winter and in lows; max. wv = wv·(1.5 + gust noise); wd = 220° − 70°·a (the advection:
- *   south-west brings warm air, north-east cold) plus minute-scale turbulence, wrapped to 0 … 360° (prevailing south-west, as in Jena).
+ *   south-west brings warm air, north-east cold) plus minute-scale turbulence, wrapped to
+ *   0 … 360° (prevailing south-west, as in Jena).
  * The real file's error code −9999 (a few wind rows) is not imitated.
  * Extremes: T is bent (tanh, `softLimit`) inside a pressure-dependent band (`coldestAt`,
  * `hottestAt`), the vapour pressure is capped (`moistestAt`), so that every column stays
@@ -194,8 +185,9 @@ export function generateJenaLike(options: JenaLikeOptions = {}): LoadedDataset {
   const dates = new Array<Date>(rows);
   const day = STEPS_PER_DAY;
   // Unit-variance AR(1) states, started from their stationary distribution.
+  const synoptic = drivenAr1(SYNOPTIC_TAU_DAYS * day, ADVECTION_TAU_DAYS * day, ADVECTION_SHARE);
+  const rho = synoptic.correlation;
   let adv = randn();
-  const rho = drivenAr1Corr(SYNOPTIC_TAU_DAYS * day, ADVECTION_TAU_DAYS * day, ADVECTION_SHARE);
   let syn = rho * adv + Math.sqrt(1 - rho * rho) * randn();
   let slow = randn();
   let sunOwn = randn();
@@ -210,7 +202,7 @@ export function generateJenaLike(options: JenaLikeOptions = {}): LoadedDataset {
     const hour = (time / 3_600_000) % 24;
     const season = -Math.cos((2 * Math.PI * (dayOfYear - 15)) / 365.25); // -1 mid-January, +1 mid-July
     adv = ar1(adv, ADVECTION_TAU_DAYS * day, randn());
-    syn = drivenAr1(syn, SYNOPTIC_TAU_DAYS * day, adv, ADVECTION_TAU_DAYS * day, ADVECTION_SHARE, randn());
+    syn = synoptic.step(syn, adv, randn());
     slow = ar1(slow, 15 * day, randn());
     press = ar1(press, 3.5 * day, randn());
     sunOwn = ar1(sunOwn, 1.5 * day, randn());
