@@ -15,16 +15,13 @@ import {
   put,
   readCsv,
   readNotebook,
+  scratchCourse,
   text,
   variant,
 } from '../support/classroom';
 import { root } from '../support/runner';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-classroom-'));
-const course = path.join(tmp, 'course');
-const submissions = path.join(tmp, 'entregas');
-const out = path.join(tmp, 'notas');
-const env = { RNN_COURSE_ROOT: course };
+const { dir: tmp, course, submissions, out, env } = scratchCourse('rnn-classroom-');
 
 /** grades.csv by student. */
 const grades = () => Object.fromEntries(readCsv(path.join(out, 'grades.csv')).map((r) => [r.student, r]));

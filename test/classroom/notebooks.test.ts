@@ -6,7 +6,6 @@
  * 5 units and the notebook's epochs) loses exactly the points of the LSTM's checks.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,6 +15,7 @@ import {
   put,
   readCsv,
   readNotebook,
+  scratchCourse,
   text,
   variant,
 } from '../support/classroom';
@@ -32,11 +32,7 @@ const ASSIGNMENTS = [
 const IBERDROLA = '02-practica-iberdrola';
 const STUB = '// TU CÓDIGO AQUÍ\nthrow new Error("Sin implementar");';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rnn-course-'));
-const course = path.join(tmp, 'course');
-const submissions = path.join(tmp, 'entregas');
-const out = path.join(tmp, 'notas');
-const env = { RNN_COURSE_ROOT: course };
+const { course, submissions, out, env } = scratchCourse('rnn-course-');
 
 const sourceOf = (id: string) => readNotebook(path.join(root, 'notebooks', `${id}.ipynb`));
 const releaseOf = (id: string) => readNotebook(path.join(course, 'release', id, `${id}.ipynb`));

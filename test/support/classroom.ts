@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { dataDirForTests, root } from './runner';
 
@@ -68,4 +69,17 @@ export function readCsv(file: string): Record<string, string>[] {
     const v = l.split(',');
     return Object.fromEntries(keys.map((k, i) => [k, v[i] ?? '']));
   });
+}
+
+/** A scratch folder for one test file: in it the course, a submissions folder and the grades' folder. */
+export function scratchCourse(prefix: string) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const course = path.join(tmp, 'course');
+  return {
+    dir: tmp,
+    course,
+    submissions: path.join(tmp, 'entregas'),
+    out: path.join(tmp, 'notas'),
+    env: { RNN_COURSE_ROOT: course },
+  };
 }
