@@ -12,6 +12,9 @@
 /** Names accepted wherever an activation is asked for (builders, Jordan cell, engine). */
 export type ActivationName = 'tanh' | 'sigmoid' | 'hardSigmoid' | 'relu' | 'linear';
 
+/** The arrays the loops work on: the engine's float32 or float64 buffers. */
+export type FloatArray = Float32Array | Float64Array;
+
 /** One activation: f, f′ through y = f(x), and their loops over array slices. */
 export interface Activation {
   readonly name: ActivationName;
@@ -20,9 +23,9 @@ export interface Activation {
   /** f′(x) written through y = f(x). */
   slope(y: number): number;
   /** dst[dOff + k] = f(src[sOff + k]) for k < n (src and dst may be the same array). */
-  valueInto(src: Float64Array, sOff: number, dst: Float64Array, dOff: number, n: number): void;
+  valueInto(src: FloatArray, sOff: number, dst: FloatArray, dOff: number, n: number): void;
   /** dst[dOff + k] = f′ through y[yOff + k], for k < n. */
-  slopeInto(y: Float64Array, yOff: number, dst: Float64Array, dOff: number, n: number): void;
+  slopeInto(y: FloatArray, yOff: number, dst: FloatArray, dOff: number, n: number): void;
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));

@@ -1,8 +1,13 @@
 /**
  * Memory and kernels of the engine.
  *
+ * Precision. A heap computes in float32 (the default: Float32Array views and the f32x4
+ * kernels of kernels-f32.wat, with their JavaScript twins in kernels-f32.ts) or in float64
+ * (RNN_ENGINE_PRECISION=float64, or a network built with precision "float64": Float64Array
+ * views and the f64x2 kernels of kernels.wat, twins below). Everything else is the same.
+ *
  * Memory. The layers keep their weights, gradients and sequence buffers in one WebAssembly
- * memory per thread, as Float64Array views of it: the kernels work on them in place, and the
+ * memory per thread and precision, as typed-array views of it: the kernels work on them in place, and the
  * elementwise work in JavaScript reads and writes the same views. A kernel takes an array as
  * the byte address of its first element in that memory; a `HeapArray` pairs a view with it.
  * The memory is shared (a SharedArrayBuffer underneath) only so that growing it keeps every
@@ -22,59 +27,16 @@
  * kernels also run the engine where WebAssembly SIMD is missing or with `RNN_ENGINE_WASM=0`:
  * the same results up to that rounding, more slowly.
  */
+import type { FloatArray } from '../core/activations';
+import { KERNELS_F32_WASM_BASE64 } from './kernels-f32.generated';
+import { javascriptKernels32 } from './kernels-f32';
 import { KERNELS_WASM_BASE64 } from './kernels.generated';
+import { ACTIVATION_KERNEL, type Kernels } from './kernel-abi';
+import { bytesPerValue, type EnginePrecision, enginePrecision } from './precision';
 
 /**
- * The kernels, on byte addresses into the heap's memory; `stride` counts values (float64)
- * between the starts of consecutive rows of a row-major matrix. The argument order is the
- * WebAssembly exports' ABI: layers call the products through products.ts, which names them.
- */
-export interface Kernels {
-  /** out[j] += Σ_{k<rows} v[k] · M[k·stride + j], j < n (rows with v[k] = 0 skipped). */
-  mvacc(out: number, v: number, rows: number, M: number, stride: number, n: number): void;
-  /**
-   * gM[k·gStride + j] += Σ_{t<T} V[t·vStride + k] · D[t·dStride + j], k < rows, j < n:
-   * Vᵀ·D, the gradient of a weight matrix over a sequence.
-   */
-  mtacc(
-    gM: number,
-    gStride: number,
-    V: number,
-    vStride: number,
-    rows: number,
-    D: number,
-    dStride: number,
-    n: number,
-    T: number,
-  ): void;
-  /**
-   * s_k = Σ_{j<n} M[k·stride + j] · d[j] for k < rows (the even and the odd j summed apart);
-   * dv[k] = s_k when `accumulate` is 0, dv[k] += s_k when it is 1.
-   */
-  mvdot(dv: number, d: number, rows: number, M: number, stride: number, n: number, accumulate: number): void;
-  /**
-   * dst[k] = sigmoid(src[k]) (kind 0, ACTIVATION_KERNEL.sigmoid: 1 / (1 + e^(−x))) or tanh(src[k])
-   * (kind 1, ACTIVATION_KERNEL.tanh), k < n; src may be dst.
-   */
-  activate(src: number, dst: number, n: number, kind: 0 | 1): void;
-  /**
-   * One LSTM step with sigmoid gates and tanh: g (4U pre-activations i, f, c̃, o) activated
-   * in place; c = f·cPrev + i·c̃, ac = tanh(c), h = o·ac.
-   */
-  lstmStep(g: number, cPrev: number, c: number, ac: number, h: number, U: number): void;
-  /**
-   * Its backward: dh = dhs + dhPrev; dcTot = dc + dh·o·(1 − ac²); writes dz (4U: i, f, c̃, o)
-   * and replaces dc with dcTot·f (see kernels.wat).
-   */
-  lstmBack(g: number, cPrev: number, ac: number, dhs: number, dhPrev: number, dc: number, dz: number, U: number): void;
-}
-
-/** The `kind` argument of `Kernels.activate`. */
-export const ACTIVATION_KERNEL = { sigmoid: 0, tanh: 1 } as const;
-
-/**
- * A float64 array of the engine heap with its byte address, the form in which the kernels
- * take arrays. The address is read once, here: `byteOffset` is an accessor call, too slow to
+ * An array of the engine heap (float32 or float64) with its byte address, the form in which
+ * the kernels take arrays. The address is read once, here: `byteOffset` is an accessor call, too slow to
  * repeat at every kernel call of a time step.
  *
  * The fields are `declare`d, so the compiled class does not define them as undefined before
@@ -82,21 +44,24 @@ export const ACTIVATION_KERNEL = { sigmoid: 0, tanh: 1 } as const;
  * MatrixBlock and Products are read at every time step).
  */
 export class HeapArray {
-  declare readonly values: Float64Array;
+  declare readonly values: FloatArray;
   /** Byte address of values[0] in the heap's memory. */
   declare readonly address: number;
-  constructor(values: Float64Array) {
+  /** Bytes of one value: 4 (float32) or 8 (float64). */
+  declare readonly valueBytes: number;
+  constructor(values: FloatArray) {
     this.values = values;
     this.address = values.byteOffset;
+    this.valueBytes = values.BYTES_PER_ELEMENT;
   }
   /** Byte address of values[i]. */
   at(i: number): number {
-    return this.address + 8 * i;
+    return this.address + this.valueBytes * i;
   }
 }
 
-/** Allocates a zeroed Float64Array of n values. */
-export type Alloc = (n: number) => Float64Array;
+/** Allocates a zeroed array of n values in the heap's precision. */
+export type Alloc = (n: number) => FloatArray;
 
 /** The part of a WebAssembly.Memory the heap uses. */
 export interface WasmMemory {
@@ -120,24 +85,31 @@ const MAX_PAGES = 16384; // 1 GiB: far above any network the engine is meant for
 const ALIGN = 16;
 
 const align = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
-/** Bytes an array of n float64 takes in an arena (measure and arena must agree on it). */
-const slot = (n: number): number => align(Math.max(n, 1) * 8);
+/** Bytes an array of n values takes in an arena (measure and arena must agree on it). */
+const slot = (n: number, precision: EnginePrecision): number => align(Math.max(n, 1) * bytesPerValue(precision));
 
-let wasmModule: object | null | undefined;
+/** The typed array of a precision. */
+const ARRAY = { float32: Float32Array, float64: Float64Array } as const;
 
-/** The compiled kernels, or null where WebAssembly SIMD is missing or RNN_ENGINE_WASM=0. */
-function kernelModule(): object | null {
-  if (wasmModule === undefined) {
-    wasmModule = null;
+const wasmModules: Partial<Record<EnginePrecision, object | null>> = {};
+
+/**
+ * The compiled kernels of a precision, or null where WebAssembly SIMD is missing or
+ * RNN_ENGINE_WASM=0.
+ */
+function kernelModule(precision: EnginePrecision): object | null {
+  if (!(precision in wasmModules)) {
+    wasmModules[precision] = null;
     if (process.env.RNN_ENGINE_WASM !== '0') {
+      const base64 = precision === 'float32' ? KERNELS_F32_WASM_BASE64 : KERNELS_WASM_BASE64;
       try {
-        wasmModule = new WA.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+        wasmModules[precision] = new WA.Module(Buffer.from(base64, 'base64'));
       } catch {
-        wasmModule = null;
+        wasmModules[precision] = null;
       }
     }
   }
-  return wasmModule;
+  return wasmModules[precision] ?? null;
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -252,7 +224,7 @@ export function javascriptKernels(memory: () => Float64Array): Kernels {
   };
 }
 
-/** One thread's engine memory: arenas for networks, and the kernels working in it. */
+/** One thread's engine memory in one precision: arenas for networks, and the kernels working in it. */
 export class Heap {
   readonly memory: WasmMemory;
   readonly kernels: Kernels;
@@ -260,27 +232,30 @@ export class Heap {
   readonly simd: boolean;
   private top = ALIGN; // first byte never handed out (0 stays unused)
   private free: Array<{ start: number; size: number }> = [];
-  private all: Float64Array;
+  private all: FloatArray;
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private readonly live = new WeakMap<object, { start: number; size: number }>();
   private readonly released = new FinalizationRegistry<{ start: number; size: number }>((r) =>
     this.release(r.start, r.size),
   );
 
-  constructor(useWasm = true) {
+  constructor(
+    useWasm = true,
+    readonly precision: EnginePrecision = enginePrecision(),
+  ) {
     this.memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-    this.all = new Float64Array(this.memory.buffer);
+    this.all = new ARRAY[precision](this.memory.buffer);
     this.buffers.add(this.memory.buffer);
-    const mod = useWasm ? kernelModule() : null;
+    const mod = useWasm ? kernelModule(precision) : null;
     this.simd = mod !== null;
-    this.kernels = mod
-      ? (new WA.Instance(mod, { env: { memory: this.memory } }).exports as unknown as Kernels)
-      : javascriptKernels(() => this.all);
+    if (mod) this.kernels = new WA.Instance(mod, { env: { memory: this.memory } }).exports as unknown as Kernels;
+    else if (precision === 'float32') this.kernels = javascriptKernels32(() => this.all as Float32Array);
+    else this.kernels = javascriptKernels(() => this.all as Float64Array);
   }
 
   /** True when `a` is a view of this memory (its kernels can address it). */
-  owns(a: Float64Array): boolean {
-    return this.buffers.has(a.buffer);
+  owns(a: FloatArray): boolean {
+    return this.buffers.has(a.buffer) && a.BYTES_PER_ELEMENT === bytesPerValue(this.precision);
   }
 
   /**
@@ -294,13 +269,14 @@ export class Heap {
     this.released.register(owner, { start, size }, owner);
     this.live.set(owner, { start, size });
     let used = 0;
+    const Values = ARRAY[this.precision];
     return (n: number) => {
-      const b = slot(n);
+      const b = slot(n, this.precision);
       if (used + b > size)
         throw new Error(
           `engine memory: a network asked for more than its measured arena (${size} bytes); this is a bug in the engine.`,
         );
-      const view = new Float64Array(this.memory.buffer, start + used, n);
+      const view = new Values(this.memory.buffer, start + used, n);
       view.fill(0);
       used += b;
       return view;
@@ -344,7 +320,7 @@ export class Heap {
         );
       }
       this.memory.grow(pages);
-      this.all = new Float64Array(this.memory.buffer);
+      this.all = new ARRAY[this.precision](this.memory.buffer);
       this.buffers.add(this.memory.buffer);
     }
     this.top = end;
@@ -370,26 +346,31 @@ export class Heap {
 }
 
 /** An allocator outside any heap that counts the aligned bytes asked of it. */
-export function measure(): { alloc: Alloc; bytes: () => number } {
+export function measure(precision: EnginePrecision): { alloc: Alloc; bytes: () => number } {
   let bytes = 0;
   return {
     alloc: (n: number) => {
-      bytes += slot(n);
-      return new Float64Array(n);
+      bytes += slot(n, precision);
+      return new ARRAY[precision](n);
     },
     bytes: () => bytes,
   };
 }
 
-let threadHeap: Heap | undefined;
+const threadHeaps: Partial<Record<EnginePrecision, Heap>> = {};
 
-/** This thread's engine heap. */
-export function engineHeap(): Heap {
-  threadHeap ??= new Heap();
-  return threadHeap;
+/** This thread's engine heap of a precision (by default the engine's, RNN_ENGINE_PRECISION). */
+export function engineHeap(precision: EnginePrecision = enginePrecision()): Heap {
+  const heap = threadHeaps[precision] ?? new Heap(true, precision);
+  threadHeaps[precision] = heap;
+  return heap;
 }
 
-/** Replaces this thread's heap (tests: the same network on JavaScript kernels); undefined resets. */
+/**
+ * Replaces this thread's heap of `heap`'s precision (tests: the same network on JavaScript
+ * kernels); undefined resets both.
+ */
 export function useEngineHeap(heap: Heap | undefined): void {
-  threadHeap = heap;
+  if (heap) threadHeaps[heap.precision] = heap;
+  else for (const p of Object.keys(threadHeaps) as EnginePrecision[]) delete threadHeaps[p];
 }

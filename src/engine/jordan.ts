@@ -1,4 +1,4 @@
-import { type Activation, ACTIVATIONS, type ActivationName } from '../core/activations';
+import { type Activation, ACTIVATIONS, type ActivationName, type FloatArray } from '../core/activations';
 import type { FusedLayer, Param } from './layers';
 
 function param(name: string, size: number, isKernel: boolean): Param {
@@ -8,6 +8,8 @@ function param(name: string, size: number, isKernel: boolean): Param {
 /**
  * The Jordan cell (src/models/jordan.ts) fused: hidden stack fed by the input and the
  * previous output y(t−1); y(t) = outAct(h_L(t)·V + c) is both the output and the state.
+ * Plain JavaScript loops in float64 whatever the engine's precision (the cell uses no
+ * kernels; its sizes in the courses are a handful of units).
  */
 export class JordanLayer implements FusedLayer {
   readonly params: Param[];
@@ -25,7 +27,7 @@ export class JordanLayer implements FusedLayer {
   private dyTot = new Float64Array(0);
   private dyPrev = new Float64Array(0);
   private dout = new Float64Array(0);
-  private x = new Float64Array(0);
+  private x: FloatArray = new Float64Array(0);
   private readonly act: Activation;
   private readonly outAct: Activation;
 
@@ -75,7 +77,7 @@ export class JordanLayer implements FusedLayer {
     this.dout = new Float64Array(this.outSize);
   }
 
-  forward(x: Float64Array, T: number): Float64Array {
+  forward(x: FloatArray, T: number): FloatArray {
     this.x = x;
     const O = this.outSize;
     for (let o = 0; o < O; o++) this.ys[o] = 0;
@@ -107,7 +109,7 @@ export class JordanLayer implements FusedLayer {
     return this.returnSequences ? this.ys.subarray(O, (T + 1) * O) : this.ys.subarray(T * O, (T + 1) * O);
   }
 
-  backward(dy: Float64Array, T: number): Float64Array {
+  backward(dy: FloatArray, T: number): FloatArray {
     const O = this.outSize;
     const L = this.units.length;
     for (let k = 0; k < T * this.inSize; k++) this.dxs[k] = 0;

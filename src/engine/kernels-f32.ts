@@ -6,7 +6,7 @@
  * stated at each kernel; sigmoid and tanh are the float64 Math functions rounded once.
  * Arrays are float32; addresses are byte offsets into `memory()` (4 bytes a value).
  */
-import { ACTIVATION_KERNEL, type Kernels } from './heap';
+import { ACTIVATION_KERNEL, type Kernels } from './kernel-abi';
 
 const f = Math.fround;
 

@@ -1,7 +1,7 @@
 /**
  * Fused layers of the engine: forward over a whole sequence keeping what backpropagation
- * through time needs, and backward accumulating gradients. Float64, preallocated per
- * maximum sequence length; nothing is allocated per time step. The layers keep their arrays
+ * through time needs, and backward accumulating gradients. In the heap's precision (float32
+ * or float64, see heap.ts), preallocated per maximum sequence length; nothing is allocated per time step. The layers keep their arrays
  * in the engine heap (heap.ts, as `HeapArray`s) and run their matrix products through
  * products.ts in its kernels; the elementwise work (gates, derivatives) is done here.
  *
@@ -10,15 +10,16 @@
  * `units` columns per gate (G = gates · units), in the order of the tfjs (and Keras) weights:
  * LSTM_GATES and GRU_GATES. A step's pre-activations (row t of zs) have the same blocks.
  */
-import { type Activation, ACTIVATIONS, type ActivationName } from '../core/activations';
-import { ACTIVATION_KERNEL, type Alloc, HeapArray, javascriptKernels, type Kernels } from './heap';
+import { type Activation, ACTIVATIONS, type ActivationName, type FloatArray } from '../core/activations';
+import { type Alloc, HeapArray, javascriptKernels } from './heap';
+import { ACTIVATION_KERNEL, type Kernels } from './kernel-abi';
 import { MatrixBlock, Products, type StepRows } from './products';
 
 /** One trainable array of a layer, matching one tfjs weight. */
 export interface Param {
   name: string;
-  value: Float64Array;
-  grad: Float64Array;
+  value: FloatArray;
+  grad: FloatArray;
   /** Kernels get the L2 penalty and weight decay; biases do not. */
   isKernel: boolean;
 }
@@ -30,9 +31,9 @@ export interface FusedLayer {
   readonly params: Param[];
   /** Output steps for T input steps (1 for a recurrent layer that returns only the last step, or Flatten). */
   outSteps(T: number): number;
-  forward(x: Float64Array, T: number): Float64Array;
+  forward(x: FloatArray, T: number): FloatArray;
   /** dy: gradient w.r.t. this layer's output; returns the gradient w.r.t. its input. */
-  backward(dy: Float64Array, T: number): Float64Array;
+  backward(dy: FloatArray, T: number): FloatArray;
   /** Size buffers for sequences up to T steps. */
   reserve(T: number): void;
   /** Set on the first layer: nothing needs the gradient w.r.t. the network's input. */
@@ -43,7 +44,7 @@ export interface FusedLayer {
 export interface LayerMemory {
   alloc: Alloc;
   kernels: Kernels;
-  owns(a: Float64Array): boolean;
+  owns(a: FloatArray): boolean;
 }
 
 /** Plain JavaScript arrays (layers that use no kernels, and tests). */
@@ -84,7 +85,7 @@ function rows(a: HeapArray, stride: number, from = 0): StepRows {
  * A layer's input as a heap array the kernels can address: `x` itself when it lives in the
  * layer's memory (the previous layer's output), else its first n values copied into `copy`.
  */
-function heapInput(mem: LayerMemory, x: Float64Array, n: number, copy: HeapArray): HeapArray {
+function heapInput(mem: LayerMemory, x: FloatArray, n: number, copy: HeapArray): HeapArray {
   if (mem.owns(x)) return new HeapArray(x);
   const c = copy.values;
   for (let k = 0; k < n; k++) c[k] = x[k];
@@ -133,7 +134,7 @@ export class DenseLayer implements FusedLayer {
       this.das = heapArray(alloc, T * this.outSize);
     }
   }
-  forward(x: Float64Array, T: number): Float64Array {
+  forward(x: FloatArray, T: number): FloatArray {
     const I = this.inSize;
     const O = this.outSize;
     this.x = heapInput(this.mem, x, T * I, this.xin);
@@ -148,7 +149,7 @@ export class DenseLayer implements FusedLayer {
     }
     return ys.subarray(0, T * O);
   }
-  backward(dy: Float64Array, T: number): Float64Array {
+  backward(dy: FloatArray, T: number): FloatArray {
     const gb = this.params[1].grad;
     const I = this.inSize;
     const O = this.outSize;
@@ -180,10 +181,10 @@ export class FlattenLayer implements FusedLayer {
     return 1;
   }
   reserve(): void {}
-  forward(x: Float64Array): Float64Array {
+  forward(x: FloatArray): FloatArray {
     return x;
   }
-  backward(dy: Float64Array): Float64Array {
+  backward(dy: FloatArray): FloatArray {
     return dy;
   }
 }
@@ -231,7 +232,7 @@ abstract class RecurrentBase implements FusedLayer {
   private xin = UNRESERVED; // [T × inSize]: the input copied into the heap when it lives elsewhere
   private x = UNRESERVED; // the input of the last forward: xin or the previous layer's output
   private ones = UNRESERVED; // [T] ones: 1ᵀ·dz sums the bias gradient over the steps
-  private dhBuf = new Float64Array(0);
+  private dhBuf: FloatArray = new Float64Array(0);
   /** Gradient w.r.t. h_{t−1}, written by backStep(t) (and read by the step before). */
   protected dhPrev = UNRESERVED;
   constructor(
@@ -287,7 +288,7 @@ abstract class RecurrentBase implements FusedLayer {
   protected abstract backStep(t: number): void;
 
   /** The gradient w.r.t. h_t: from the layer's output at t plus from step t + 1 (dhPrev). */
-  protected dhAt(t: number): Float64Array {
+  protected dhAt(t: number): FloatArray {
     const U = this.units;
     const dh = this.dhBuf;
     const dhs = this.dhs.values;
@@ -296,7 +297,7 @@ abstract class RecurrentBase implements FusedLayer {
     return dh;
   }
 
-  forward(x: Float64Array, T: number): Float64Array {
+  forward(x: FloatArray, T: number): FloatArray {
     const G = this.G;
     const I = this.inSize;
     const U = this.units;
@@ -314,7 +315,7 @@ abstract class RecurrentBase implements FusedLayer {
   }
   protected resetState(): void {}
 
-  backward(dy: Float64Array, T: number): Float64Array {
+  backward(dy: FloatArray, T: number): FloatArray {
     const U = this.units;
     const G = this.G;
     const I = this.inSize;
@@ -393,8 +394,8 @@ export class ElmanLayer extends RecurrentBase {
 export class LSTMLayer extends RecurrentBase {
   private cs = UNRESERVED; // [(T+1) × U]: c_t in row t + 1 (row 0: zeros)
   private acs = UNRESERVED; // [(T+1) × U]: act(c_t)
-  private dg = new Float64Array(0); // scratch [G]: the gates' derivatives
-  private dac = new Float64Array(0); // scratch [U]: act′(c_t)
+  private dg: FloatArray = new Float64Array(0); // scratch [G]: the gates' derivatives
+  private dac: FloatArray = new Float64Array(0); // scratch [U]: act′(c_t)
   private dc = UNRESERVED; // [U]: gradient w.r.t. c_t, then (after the step) w.r.t. c_{t−1}
   /** Offsets of the gates' blocks in a row of G values. */
   private readonly gate = gateOffsets(LSTM_GATES, this.units);
@@ -522,7 +523,7 @@ export class LSTMLayer extends RecurrentBase {
 export class GRULayer extends RecurrentBase {
   private rhs = UNRESERVED; // [T × U]: r_t ∘ h_{t−1}
   private drh = UNRESERVED; // [U]: gradient w.r.t. r_t ∘ h_{t−1}
-  private dg = new Float64Array(0); // scratch [G]: the gates' derivatives
+  private dg: FloatArray = new Float64Array(0); // scratch [G]: the gates' derivatives
   /** Offsets of the gates' blocks in a row of G values. */
   private readonly gate = gateOffsets(GRU_GATES, this.units);
   /** Rz and Rr (adjacent blocks of R: the state's part of z and r), and Rh (of h̃, applied to r∘h). */

@@ -3,7 +3,7 @@
  * cross to a worker thread), with its loss, gradients and predictions. No tfjs here:
  * train/fast.ts reads a tfjs model into a spec and copies weights in and out.
  */
-import type { ActivationName } from '../core/activations';
+import type { ActivationName, FloatArray } from '../core/activations';
 import type { ErrorSums, FlatBatch, LossName } from '../core/types';
 import {
   DenseLayer,
@@ -18,6 +18,7 @@ import {
 } from './layers';
 import { engineHeap, type Heap, measure } from './heap';
 import { JordanLayer } from './jordan';
+import { type EnginePrecision, enginePrecision } from './precision';
 
 /** A fused layer described as plain data. */
 export type LayerSpec =
@@ -96,11 +97,18 @@ export class Network {
   private dOut: Float64Array;
   private readonly heap: Heap;
 
-  constructor(readonly spec: NetworkSpec) {
+  /**
+   * The network of `spec`, computing in `precision` (by default the engine's:
+   * RNN_ENGINE_PRECISION, float32 unless set).
+   */
+  constructor(
+    readonly spec: NetworkSpec,
+    readonly precision: EnginePrecision = enginePrecision(),
+  ) {
     // Measure the arrays every layer needs, then build the layers in one arena of the heap
     // (given back by dispose(), or when this network is garbage-collected).
-    const heap = engineHeap();
-    const counter = measure();
+    const heap = engineHeap(precision);
+    const counter = measure(precision);
     const counting: LayerMemory = { alloc: counter.alloc, kernels: heap.kernels, owns: () => false };
     reserveAll(
       spec.layers.map((s) => layerFromSpec(s, counting)),
@@ -158,8 +166,8 @@ export class Network {
   }
 
   /** Forward pass of one sample (x: steps × features) → outSteps × outputs (a view, valid until the next call). */
-  forwardSample(x: Float64Array): Float64Array {
-    let h = x;
+  forwardSample(x: Float64Array): FloatArray {
+    let h: FloatArray = x;
     let T = this.steps;
     for (const l of this.layers) {
       h = l.forward(h, T);
@@ -175,7 +183,7 @@ export class Network {
       Ts.push(T);
       T = l.outSteps(T);
     }
-    let d = dOut;
+    let d: FloatArray = dOut;
     for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i].backward(d, Ts[i]);
   }
 

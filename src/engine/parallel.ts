@@ -71,7 +71,7 @@ export class BatchSplitter {
           w.once('error', reject);
         }),
       );
-      w.postMessage({ spec: core.spec });
+      w.postMessage({ spec: core.spec, precision: core.precision });
     }
     this.ready = Promise.all(starts).then(() => undefined);
   }

@@ -1,19 +1,18 @@
 /**
  * The engine's floating-point precision, chosen by the environment variable
- * RNN_ENGINE_PRECISION: "float64" (today's engine, f64x2 kernels and Float64Array heaps) or
- * "float32" (f32x4 kernels and Float32Array heaps, in progress: see issue 19). Read once, at
- * the first call; a value other than the allowed words is an error naming it.
+ * RNN_ENGINE_PRECISION: "float32" (the default, as tfjs, PyTorch and Keras: f32x4 kernels and
+ * Float32Array heaps) or "float64" (f64x2 kernels and Float64Array heaps: the
+ * finite-difference tests, or a check that a result is not a rounding artefact). Read once,
+ * at the first call; a value other than the allowed words is an error naming it. A network
+ * can also be built in a given precision (`new Network(spec, "float64")`).
  */
 export type EnginePrecision = 'float32' | 'float64';
 
 /** The words RNN_ENGINE_PRECISION accepts. */
 export const ENGINE_PRECISIONS: readonly EnginePrecision[] = ['float32', 'float64'];
 
-/**
- * The precision the engine runs in until float32 kernels exist: float64 (issue 19 makes
- * float32 the default once its WebAssembly kernels are in).
- */
-export const DEFAULT_ENGINE_PRECISION: EnginePrecision = 'float64';
+/** The precision the engine runs in when RNN_ENGINE_PRECISION is unset. */
+export const DEFAULT_ENGINE_PRECISION: EnginePrecision = 'float32';
 
 /** Parses a value of RNN_ENGINE_PRECISION (undefined or empty: the default). */
 export function parseEnginePrecision(value: string | undefined): EnginePrecision {

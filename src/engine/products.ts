@@ -1,16 +1,18 @@
 /**
  * The matrix products of the layers with named operands, over the positional kernels of
  * heap.ts (whose argument order is the WebAssembly ABI). A matrix operand is a block of a
- * row-major float64 matrix in the engine heap (`MatrixBlock`: address, stride, rows, columns);
+ * row-major matrix in the engine heap (`MatrixBlock`: address, stride, rows, columns);
  * a vector is a byte address (`HeapArray.at`). Each method is one kernel call with the
  * kernel's own floating-point operations (kernels.wat gives their order) and allocates
  * nothing, so the per-step products of the recurrences go through it at no cost.
  */
-import type { HeapArray, Kernels } from './heap';
+import type { HeapArray } from './heap';
+import type { Kernels } from './kernel-abi';
 
 /**
- * A block of a row-major float64 matrix in the engine heap: `rows` × `cols` values, the first
- * at byte `address`, consecutive rows `stride` values apart (the whole matrix's width).
+ * A block of a row-major matrix in the engine heap: `rows` × `cols` values of `valueBytes`
+ * bytes each, the first at byte `address`, consecutive rows `stride` values apart (the whole
+ * matrix's width).
  */
 export class MatrixBlock {
   // declared, not defined (see HeapArray)
@@ -18,21 +20,23 @@ export class MatrixBlock {
   declare readonly rows: number;
   declare readonly cols: number;
   declare readonly stride: number;
-  constructor(address: number, rows: number, cols: number, stride: number) {
+  declare readonly valueBytes: number;
+  constructor(address: number, rows: number, cols: number, stride: number, valueBytes: number) {
     this.address = address;
     this.rows = rows;
     this.cols = cols;
     this.stride = stride;
+    this.valueBytes = valueBytes;
   }
 
   /** The whole `rows` × `cols` matrix stored in `a`. */
   static of(a: HeapArray, rows: number, cols: number): MatrixBlock {
-    return new MatrixBlock(a.address, rows, cols, cols);
+    return new MatrixBlock(a.address, rows, cols, cols, a.valueBytes);
   }
 
   /** Columns `from` … `from + cols` of this block, all its rows. */
   columns(from: number, cols: number): MatrixBlock {
-    return new MatrixBlock(this.address + 8 * from, this.rows, cols, this.stride);
+    return new MatrixBlock(this.address + this.valueBytes * from, this.rows, cols, this.stride, this.valueBytes);
   }
 }
 

@@ -5,12 +5,13 @@
 import { parentPort } from 'node:worker_threads';
 import { Network, type NetworkSpec } from './network';
 import type { Job, Reply } from './parallel';
+import type { EnginePrecision } from './precision';
 
 let core: Network | undefined;
 
-parentPort?.on('message', (msg: { spec?: NetworkSpec; job?: Job }) => {
+parentPort?.on('message', (msg: { spec?: NetworkSpec; precision?: EnginePrecision; job?: Job }) => {
   if (msg.spec) {
-    core = new Network(msg.spec);
+    core = new Network(msg.spec, msg.precision);
     parentPort!.postMessage({ ready: true });
     return;
   }

@@ -8,7 +8,15 @@ import { tf } from '../backend';
 import { ACTIVATION_NAMES, activationNamed } from '../core/activations';
 import type { ActivationName } from '../core/activations';
 import type { Array3D, LossName, TrainData, TrainHistory, TrainOptions, WindowSet } from '../core/types';
-import { DEFAULT_LEARNING_RATES, type LayerSpec, layerFromSpec, Network, type NetworkSpec, Trainer } from '../engine';
+import {
+  DEFAULT_LEARNING_RATES,
+  type EnginePrecision,
+  type LayerSpec,
+  layerFromSpec,
+  Network,
+  type NetworkSpec,
+  Trainer,
+} from '../engine';
 import { JordanCell } from '../models/jordan';
 import { modelWindowShape } from '../models/inference';
 import { checkTrainData } from '../series/shapes';
@@ -147,9 +155,13 @@ export function engineSupport(model: tfTypes.LayersModel): string | null {
 export class FusedNetwork extends Network {
   private readonly owners: Array<{ tfLayer: tfTypes.layers.Layer; params: Network['params'] }>;
 
-  constructor(readonly model: tfTypes.LayersModel) {
+  /** `precision`: the engine's (RNN_ENGINE_PRECISION, float32 unless set) when not given. */
+  constructor(
+    readonly model: tfTypes.LayersModel,
+    precision?: EnginePrecision,
+  ) {
     const { spec, tfLayers } = readArchitecture(model);
-    super(spec);
+    super(spec, precision);
     this.owners = tfLayers
       .map((tfLayer, i) => ({ tfLayer, params: this.layers[i].params }))
       .filter((o) => o.params.length > 0);
@@ -247,18 +259,19 @@ export function predictFast(model: tfTypes.LayersModel, x: Array3D): Float64Arra
 }
 
 /**
- * Loss and gradients of one batch as the engine computes them, in the order of
- * `model.trainableWeights` (for tests against tfjs and finite differences).
+ * Loss and gradients of one batch as the engine computes them in `precision` (the engine's
+ * by default), in the order of `model.trainableWeights` (for tests against tfjs and finite
+ * differences).
  */
 export function engineGradients(
   model: tfTypes.LayersModel,
   data: WindowSet,
   loss: LossName = 'mse',
-  l2 = 0,
+  precision?: EnginePrecision,
 ): { loss: number; grads: Float64Array[]; network: FusedNetwork } {
   checkTrainData('data', data, modelWindowShape(model));
-  const net = new FusedNetwork(model);
+  const net = new FusedNetwork(model, precision);
   const batch = { x: data.x.data, y: data.y.data, n: data.x.shape[0] };
-  const value = net.batchLoss(batch, { loss, gradients: true }) + net.l2Penalty(l2, { gradients: true });
+  const value = net.batchLoss(batch, { loss, gradients: true });
   return { loss: value, grads: net.params.map((p) => Float64Array.from(p.grad)), network: net };
 }

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { javascriptKernels, type Kernels } from '../../src/engine/heap';
+import { javascriptKernels } from '../../src/engine/heap';
+import type { Kernels } from '../../src/engine/kernel-abi';
 import { javascriptKernels32 } from '../../src/engine/kernels-f32';
 import { KERNELS_F32_WASM_BASE64 } from '../../src/engine/kernels-f32.generated';
 

@@ -1,5 +1,6 @@
-// The WebAssembly kernels (kernels.wat → kernels.generated.ts) against their JavaScript
-// twins, the engine heap (arenas, growth, reuse), and whole networks on either kernel set.
+// The float64 WebAssembly kernels (kernels.wat → kernels.generated.ts) against their
+// JavaScript twins (the float32 ones: kernels-f32.test.ts), the engine heap (arenas, growth,
+// reuse), and whole networks on either kernel set in both precisions.
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, initBackend } from '../../src';
@@ -7,7 +8,7 @@ import { seededRandom } from '../../src/runtime/random';
 import { engineGradients, FusedNetwork, predictFast } from '../../src/train/fast';
 import type { ModelKind } from '../../src';
 import { KERNELS_WASM_BASE64 } from '../../src/engine/kernels.generated';
-import { Heap, HeapArray, useEngineHeap } from '../../src/engine/heap';
+import { type Alloc, Heap, HeapArray, useEngineHeap } from '../../src/engine/heap';
 import { MatrixBlock, Products } from '../../src/engine/products';
 import { perturbedModel, relError, smallData } from '../support/models';
 
@@ -22,8 +23,8 @@ beforeAll(async () => {
 afterEach(() => useEngineHeap(undefined));
 
 /** Fills a fresh array of the heap with seeded values in [−1, 1), some exactly 0. */
-function filled(alloc: (n: number) => Float64Array, n: number, r: () => number): Float64Array {
-  const a = alloc(n);
+function filled(alloc: Alloc, n: number, r: () => number): Float64Array {
+  const a = alloc(n) as Float64Array;
   for (let i = 0; i < n; i++) a[i] = r() < 0.1 ? 0 : r() * 2 - 1;
   return a;
 }
@@ -35,7 +36,8 @@ describe('engine kernels', () => {
   });
 
   it('loads as WebAssembly SIMD here', () => {
-    expect(new Heap().simd).toBe(true);
+    expect(new Heap(true, 'float64').simd).toBe(true);
+    expect(new Heap(true, 'float32').simd).toBe(true);
   });
 
   // shapes that take every path: column blocks of 16, of 2 and a last odd column; row blocks of 4 and single rows
@@ -50,7 +52,7 @@ describe('engine kernels', () => {
   ]) {
     it(`mvacc / mvdot / mtacc: WebAssembly = JavaScript = float64 sums for rows ${rows}, stride ${stride}, n ${n}, T ${T}`, () => {
       const results = [true, false].map((wasm) => {
-        const heap = new Heap(wasm);
+        const heap = new Heap(wasm, 'float64');
         expect(heap.simd).toBe(wasm);
         const owner = {};
         const alloc = heap.arena(
@@ -102,7 +104,7 @@ describe('engine kernels', () => {
   }
 
   it('sigmoid and tanh: within ~7 ulp of Math over the whole range, NaN kept, odd lengths', () => {
-    const heap = new Heap();
+    const heap = new Heap(true, 'float64');
     const values: number[] = [
       0,
       -0,
@@ -145,7 +147,7 @@ describe('engine kernels', () => {
     const n = values.length;
     expect(n % 2).toBe(1);
     const alloc = heap.arena(8 * 3 * n + 64, {});
-    const src = alloc(n);
+    const src = alloc(n) as Float64Array;
     src.set(values);
     const sig = alloc(n);
     const th = alloc(n);
@@ -169,7 +171,7 @@ describe('engine kernels', () => {
   });
 
   it('mvacc adds v·M to what is there, mvdot gives M·d (independent check)', () => {
-    const heap = new Heap();
+    const heap = new Heap(true, 'float64');
     const alloc = heap.arena(1024, {});
     const M = alloc(6); // 2 × 3
     M.set([1, 2, 3, 4, 5, 6]);
@@ -195,7 +197,7 @@ describe('engine kernels', () => {
   });
 
   it('products: named operands on a column block of a wider matrix reach the right values', () => {
-    const heap = new Heap();
+    const heap = new Heap(true, 'float64');
     const alloc = heap.arena(8 * 64 + 1024, {});
     const r = seededRandom(11);
     const array = (n: number) => new HeapArray(filled(alloc, n, r));
@@ -281,10 +283,10 @@ describe('engine kernels', () => {
       const close = (got: ArrayLike<number>, exp: number[]) =>
         exp.forEach((e, k) => expect(Math.abs(got[k] - e)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(e))));
       const results = [true, false].map((wasm) => {
-        const heap = new Heap(wasm);
+        const heap = new Heap(wasm, 'float64');
         const alloc = heap.arena(8 * 20 * (U + 2) + 1024, {});
         const arr = (values: number[]) => {
-          const a = alloc(values.length + 1); // one value past the end: must stay untouched
+          const a = alloc(values.length + 1) as Float64Array; // one value past the end: must stay untouched
           a.set(values);
           a[values.length] = 12345;
           return a;
@@ -324,10 +326,10 @@ describe('engine kernels', () => {
       });
       // from the same activations, the backward step is the same arithmetic: bit for bit
       const [w, js] = results;
-      const heap = new Heap(false);
+      const heap = new Heap(false, 'float64');
       const alloc = heap.arena(8 * 12 * (U + 2) + 1024, {});
       const copy = (a: Float64Array) => {
-        const b = alloc(a.length);
+        const b = alloc(a.length) as Float64Array;
         b.set(a);
         return b;
       };
@@ -397,16 +399,20 @@ describe('engine heap', () => {
 });
 
 const kinds: ModelKind[] = ['elman', 'lstm', 'gru'];
+// float64: up to the ~7 ulp of the kernels' sigmoid and tanh; float32: the same, in float32
+// ulp (the products and lstmBack are bit for bit, see kernels-f32.test.ts)
+const agreement = { float64: 1e-12, float32: 1e-5 } as const;
 describe.each(kinds)('%s: the same gradients on WebAssembly and JavaScript kernels', (kind) => {
-  it('two layers (4 and 3 units), batch 5', () => {
+  it.each(['float64', 'float32'] as const)('two layers (4 and 3 units), batch 5, %s', (precision) => {
     const model = perturbedModel(kind, [4, 3], 6, 2);
     const data = smallData(5, 6, 2);
-    useEngineHeap(new Heap(true));
-    const wasm = engineGradients(model, data);
-    useEngineHeap(new Heap(false));
-    const js = engineGradients(model, data);
-    expect(Math.abs(wasm.loss - js.loss) / js.loss).toBeLessThan(1e-13);
-    wasm.grads.forEach((g, i) => expect(relError(g, js.grads[i])).toBeLessThan(1e-12));
+    useEngineHeap(new Heap(true, precision));
+    const wasm = engineGradients(model, data, 'mse', precision);
+    useEngineHeap(new Heap(false, precision));
+    const js = engineGradients(model, data, 'mse', precision);
+    expect(wasm.network.precision).toBe(precision);
+    expect(Math.abs(wasm.loss - js.loss) / js.loss).toBeLessThan(agreement[precision]);
+    wasm.grads.forEach((g, i) => expect(relError(g, js.grads[i])).toBeLessThan(agreement[precision]));
     model.dispose();
   });
 });

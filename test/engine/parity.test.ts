@@ -1,5 +1,5 @@
-// The fused engine against tfjs (forward, gradients, optimizer steps, first epochs) and
-// against central finite differences in float64, for every cell type.
+// The fused engine against tfjs (forward, gradients, optimizer steps, first epochs) in its
+// default float32, and in float64 against central finite differences, for every cell type.
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, initBackend, tf } from '../../src';
@@ -67,7 +67,11 @@ function finiteDifferenceError(net: FusedNetwork, data: WindowSet, grads: Float6
   return Math.sqrt(num / den);
 }
 
-/** Forward = tfjs predict, gradients = tfjs gradients and = central differences (step h) in float64. */
+/**
+ * The float32 engine: forward = tfjs predict and gradients = tfjs gradients to float32
+ * rounding; the float64 engine: gradients = central differences (step h), and the float32
+ * gradients = the float64 ones to float32 rounding.
+ */
 function expectParity(model: tfTypes.LayersModel, data: WindowSet, h = 1e-5): void {
   const ref = tidyRead(() =>
     Float64Array.from(
@@ -76,10 +80,13 @@ function expectParity(model: tfTypes.LayersModel, data: WindowSet, h = 1e-5): vo
   );
   expect(relError(predictFast(model, data.x), ref)).toBeLessThan(1e-5);
   const mine = engineGradients(model, data);
+  expect(mine.network.precision).toBe('float32');
   const theirs = tfjsGradients(model, data.x.data, data.y.data, data.x.shape);
   expect(Math.abs(mine.loss - theirs.loss) / theirs.loss).toBeLessThan(1e-5);
   mine.grads.forEach((g, k) => expect(relError(g, theirs.grads[k])).toBeLessThan(1e-4));
-  expect(finiteDifferenceError(mine.network, data, mine.grads, h)).toBeLessThan(1e-6);
+  const exact = engineGradients(model, data, 'mse', 'float64');
+  expect(finiteDifferenceError(exact.network, data, exact.grads, h)).toBeLessThan(1e-6);
+  mine.grads.forEach((g, k) => expect(relError(g, exact.grads[k])).toBeLessThan(1e-4));
 }
 
 describe.each(kinds)('%s engine vs tfjs and finite differences', (kind) => {
