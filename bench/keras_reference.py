@@ -1,11 +1,12 @@
 """Keras 3 (TensorFlow CPU) reference timings for `npm run bench` (run with a Python that has keras).
 
 Usage: python bench/keras_reference.py '<json config>'  -> prints one JSON object of seconds per epoch.
-Config as bench/torch_reference.py's: {"cases": [{"cell": "elman|lstm|gru", "batch": 1,
+Config as bench/torch_reference.py's: {"cases": [{"cell": "elman|lstm|gru|dense", "batch": 1,
 "windows": 2980, "steps": 20, "features": 1, "units": [5, 5], "batches": 200}], "threads": 1}.
 Each case: model.fit with the same layers (stacked, last step into Dense(1)), Adam 1e-3, MSE and
 batch size; an untimed warm-up fit first (graph tracing), then the median of three timed epochs
 of `batches` batches (steps_per_epoch), extrapolated to the whole epoch. Keras has no Jordan cell.
+"dense" is Flatten -> Dense(units[0], relu) -> Dense(1) (Jena's dense model).
 """
 import json
 import os
@@ -39,18 +40,18 @@ def main():
             self.seconds.append(time.perf_counter() - self.start)
 
     def time_case(c):
-        if c["cell"] not in layer_of:
+        if c["cell"] not in layer_of and c["cell"] != "dense":
             return None
         keras.utils.set_random_seed(0)
         n, steps, features, batch = c["windows"], c["steps"], c["features"], c["batch"]
         x = np.random.default_rng(0).standard_normal((n, steps, features), dtype=np.float32)
         y = np.random.default_rng(1).standard_normal((n, 1), dtype=np.float32)
         units = c["units"]
-        model = keras.Sequential(
-            [keras.Input((steps, features))]
-            + [layer_of[c["cell"]](u, return_sequences=i < len(units) - 1) for i, u in enumerate(units)]
-            + [keras.layers.Dense(1)]
-        )
+        if c["cell"] == "dense":
+            body = [keras.layers.Flatten(), keras.layers.Dense(units[0], activation="relu")]
+        else:
+            body = [layer_of[c["cell"]](u, return_sequences=i < len(units) - 1) for i, u in enumerate(units)]
+        model = keras.Sequential([keras.Input((steps, features))] + body + [keras.layers.Dense(1)])
         model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
         total = (n + batch - 1) // batch
         timed = min(total, c.get("batches") or total)

@@ -3,8 +3,8 @@
 // f32x4) kernels on LSTM(32)-sized operands: mvacc and mvdot 32 × 128, mtacc 32 × 128 over
 // 120 steps, tanh of 128 values, one LSTM(32) step. Five alternating rounds per kernel, ns
 // per call of every round, the medians and GFLOP/s (2 flops per multiply-add).
-// `node bench/kernels-precision.js`. Timings on a shared machine are noisy. Not the engine's
-// speed: the engine does not use the float32 kernels yet.
+// `node bench/kernels-precision.js`. Timings on a shared machine are noisy. Kernels alone, not the
+// engine's speed (npm run bench measures that).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');

@@ -57,7 +57,15 @@ function lstmBatchFlops(batch, steps, features, units) {
   return 3 * 2 * 4 * units * (features + units) * batch * steps;
 }
 
-module.exports = { probeGflops, lstmBatchFlops };
+/**
+ * Floating-point operations of one training batch of Flatten → Dense(units) → Dense(1)
+ * (products only): forward 2·(inputs·units + units) per window, backward about twice that.
+ */
+function denseBatchFlops(batch, inputs, units) {
+  return 3 * 2 * (inputs * units + units) * batch;
+}
+
+module.exports = { probeGflops, lstmBatchFlops, denseBatchFlops };
 
 if (require.main === module) {
   probeGflops().then((g) =>

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench`: seconds per epoch of the fused engine, tfjs (active backend) and PyTorch,
-// measured side by side in one run on the same seeded shapes. Prints a table with ratios and
+// `npm run bench`: seconds per epoch of the fused engine, tfjs (active backend), PyTorch 2 and
+// Keras 3, measured side by side in one run on the same seeded shapes. Prints a table with ratios and
 // writes bench/results/<timestamp>.json. `--quick` for a smoke run, `--jena` for the Jena-shape
 // rounds alone, `--cells=lstm,gru` / `--batches=1,256` for a subset of the documento 000 rows.
 // PyTorch and Keras come from the project's .venv (requirements-bench.txt). Not part of `npm test`.
@@ -12,7 +12,7 @@ const { spawnSync } = require('node:child_process');
 const L = require('../dist');
 // internals by path (the public entry lists only what notebooks and users need)
 const { seededRandom } = require('../dist/runtime/random');
-const { probeGflops, lstmBatchFlops } = require('./probe');
+const { probeGflops, lstmBatchFlops, denseBatchFlops } = require('./probe');
 
 const quick = process.argv.includes('--quick');
 const jenaOnly = process.argv.includes('--jena'); // only the Jena-shape rounds
@@ -160,45 +160,56 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
     r.keras = keras.seconds?.[i];
     for (const t of torch.timed) r[torchKey(t.threads)] = t.seconds[i];
   });
-  // Jena shape: LSTM 16, 14 features, 120 steps, batch 256, generated batches. The engine and
-  // PyTorch take turns, five rounds, so that both see the same machine (a shared machine's
-  // speed drifts over minutes); the medians of the rounds count, and each round's own ratio
-  // is printed (both sides of a round saw about the same machine). Seconds per batch.
+  // Jena shapes: LSTM 16 and Flatten → Dense 16 relu → Dense 1 on 120 steps × 14 features,
+  // batch 256, generated batches. The engine, PyTorch and Keras take turns, five rounds, so
+  // that all see the same machine (a shared machine's speed drifts over minutes); the medians
+  // of the rounds count, and each round's own ratios are printed (both sides of a round saw
+  // about the same machine). Seconds per batch.
   const jenaBatches = quick ? 2 : 20;
   const jena = data(256 * jenaBatches, 120, 14, 3);
-  const jenaCase = [
-    {
-      cell: 'lstm',
-      batch: 256,
-      windows: 256 * jenaBatches,
-      steps: 120,
-      features: 14,
-      units: [16],
-      batches: jenaBatches,
-    },
+  const jenaModels = [
+    { cell: 'lstm', config: 'Jena (LSTM 16, 120×14, b256) s/batch', flops: lstmBatchFlops(256, 120, 14, 16) },
+    { cell: 'dense', config: 'Jena (Flatten→Dense 16, b256) s/batch', flops: denseBatchFlops(256, 120 * 14, 16) },
   ];
-  const rounds = { fast: [], torch: [], keras: [], [torchKey(1)]: [], [torchKey(cores)]: [] };
-  for (let round = 0; round < (quick ? 1 : 5); round++) {
-    rounds.fast.push((await timeEpoch('fast', 'lstm', jena, [16], 256, jenaBatches)) / jenaBatches);
-    const t = torchBest(jenaCase);
-    if (t.seconds) rounds.torch.push(t.seconds[0] / jenaBatches);
-    for (const r of t.timed) rounds[torchKey(r.threads)].push(r.seconds[0] / jenaBatches);
-    const k = kerasBest(jenaCase);
-    if (k.seconds?.[0]) rounds.keras.push(k.seconds[0] / jenaBatches);
-    process.stdout.write('.');
-  }
-  const jenaRow = {
-    config: 'Jena (LSTM 16, 120×14, b256) s/batch',
-    cell: 'lstm',
+  const jenaCase = (cell) => ({
+    cell,
     batch: 256,
-    tfjs: (await timeEpoch('tfjs', 'lstm', jena, [16], 256, 1)) / jenaBatches,
-    rounds,
-  };
-  for (const [k, v] of Object.entries(rounds)) if (v.length) jenaRow[k] = median(v);
-  rows.push(jenaRow);
+    windows: 256 * jenaBatches,
+    steps: 120,
+    features: 14,
+    units: [16],
+    batches: jenaBatches,
+  });
+  for (const m of jenaModels) m.rounds = { fast: [], torch: [], keras: [], [torchKey(1)]: [], [torchKey(cores)]: [] };
+  for (let round = 0; round < (quick ? 1 : 5); round++) {
+    for (const m of jenaModels) {
+      const { rounds } = m;
+      rounds.fast.push((await timeEpoch('fast', m.cell, jena, [16], 256, jenaBatches)) / jenaBatches);
+      const t = torchBest([jenaCase(m.cell)]);
+      if (t.seconds) rounds.torch.push(t.seconds[0] / jenaBatches);
+      for (const r of t.timed) rounds[torchKey(r.threads)].push(r.seconds[0] / jenaBatches);
+      const k = kerasBest([jenaCase(m.cell)]);
+      if (k.seconds?.[0]) rounds.keras.push(k.seconds[0] / jenaBatches);
+      process.stdout.write('.');
+    }
+  }
+  const jenaRows = [];
+  for (const m of jenaModels) {
+    const row = {
+      config: m.config,
+      cell: m.cell,
+      batch: 256,
+      tfjs: (await timeEpoch('tfjs', m.cell, jena, [16], 256, 1)) / jenaBatches,
+      rounds: m.rounds,
+      flops: m.flops,
+    };
+    for (const [k, v] of Object.entries(m.rounds)) if (v.length) row[k] = median(v);
+    rows.push(row);
+    jenaRows.push(row);
+  }
   console.log();
   console.log(
-    `backend: ${backend} · engine: up to ${Number(process.env.RNN_ENGINE_THREADS) || os.cpus().length} threads for large batches · torch: ${torch.torch ?? torch.skipped} · keras: ${keras.keras ?? keras.skipped} (PyTorch and Keras: the faster of 1 and ${cores} threads per row)\n`,
+    `backend: ${backend} · engine: ${L.enginePrecision()}, up to ${Number(process.env.RNN_ENGINE_THREADS) || os.cpus().length} threads for large batches · torch: ${torch.torch ?? torch.skipped} · keras: ${keras.keras ?? keras.skipped} (PyTorch and Keras: the faster of 1 and ${cores} threads per row)\n`,
   );
   console.log(
     'config                                 cell    batch   engine s   tfjs s     torch s    keras s    engine vs tfjs  engine vs torch  engine vs keras',
@@ -208,29 +219,37 @@ const ratio = (a, b) => (a && b ? `${(b / a).toFixed(b / a < 10 ? 1 : 0)}×` : '
       `${r.config.padEnd(38)} ${r.cell.padEnd(7)} ${String(r.batch).padStart(5)}   ${fmt(r.fast).padEnd(10)} ${fmt(r.tfjs).padEnd(10)} ${fmt(r.torch).padEnd(10)} ${fmt(r.keras).padEnd(10)} ${ratio(r.fast, r.tfjs).padStart(14)}  ${ratio(r.fast, r.torch).padStart(15)}  ${ratio(r.fast, r.keras).padStart(15)}`,
     );
   }
-  const fmtRounds = (v) => v.map((x) => x.toFixed(4)).join(' / ');
-  console.log(
-    `\nJena rounds (s/batch, engine and PyTorch taking turns): engine ${fmtRounds(rounds.fast)} · PyTorch best ${fmtRounds(rounds.torch)} · Keras best ${fmtRounds(rounds.keras)}`,
-  );
-  if (rounds.torch.length) {
-    jenaRow.roundRatios = rounds.fast.map((f, i) => rounds.torch[i] / f);
-    console.log(
-      `engine vs PyTorch per round: ${jenaRow.roundRatios.map((v) => `${v.toFixed(2)}×`).join(' / ')} (median ${median(jenaRow.roundRatios).toFixed(2)}×)`,
-    );
-  }
-  // distance to the limit: the achieved GFLOP/s of Jena's LSTM batch against the probe's rate
+  const fmtRounds = (v) => (v.length ? v.map((x) => x.toFixed(4)).join(' / ') : '—');
+  const fmtRatios = (v) => `${v.map((x) => `${x.toFixed(2)}×`).join(' / ')} (median ${median(v).toFixed(2)}×)`;
+  // distance to the limit: the achieved GFLOP/s of Jena's batches against the probe's rate
   const probe = await probeGflops();
-  const jenaFlops = lstmBatchFlops(256, 120, 14, 16);
-  const gflops = (s) => (s ? jenaFlops / s / 1e9 : undefined);
-  jenaRow.probeGflopsPerCore = probe;
-  jenaRow.gflops = { fast: gflops(jenaRow.fast), torch: gflops(jenaRow.torch), keras: gflops(jenaRow.keras) };
   const limit = (g) =>
     g === undefined
       ? '—'
       : `${g.toFixed(2)} GFLOP/s = ${((100 * g) / probe).toFixed(1)} % of one core, ${((100 * g) / (probe * cores)).toFixed(1)} % of ${cores}`;
   console.log(
-    `\nprobe: float32 SIMD multiply-add (WebAssembly f32x4) ${probe.toFixed(1)} GFLOP/s per core · Jena LSTM batch (${(jenaFlops / 1e6).toFixed(0)} MFLOP): engine ${limit(jenaRow.gflops.fast)} · PyTorch ${limit(jenaRow.gflops.torch)} · Keras ${limit(jenaRow.gflops.keras)}`,
+    `\nprobe: float32 SIMD multiply-add (WebAssembly f32x4) ${probe.toFixed(1)} GFLOP/s per core, ${(probe * cores).toFixed(1)} on ${cores} cores`,
   );
+  for (const row of jenaRows) {
+    const { rounds } = row;
+    console.log(
+      `\n${row.config} rounds (s/batch, taking turns): engine ${fmtRounds(rounds.fast)} · PyTorch best ${fmtRounds(rounds.torch)} · Keras best ${fmtRounds(rounds.keras)}`,
+    );
+    if (rounds.torch.length) {
+      row.roundRatios = rounds.fast.map((f, i) => rounds.torch[i] / f);
+      console.log(`  engine vs PyTorch per round: ${fmtRatios(row.roundRatios)}`);
+    }
+    if (rounds.torch.length && rounds.keras.length) {
+      row.roundRatiosBest = rounds.fast.map((f, i) => Math.min(rounds.torch[i], rounds.keras[i]) / f);
+      console.log(`  engine vs the faster of PyTorch and Keras per round: ${fmtRatios(row.roundRatiosBest)}`);
+    }
+    const gflops = (sec) => (sec ? row.flops / sec / 1e9 : undefined);
+    row.probeGflopsPerCore = probe;
+    row.gflops = { fast: gflops(row.fast), torch: gflops(row.torch), keras: gflops(row.keras) };
+    console.log(
+      `  ${(row.flops / 1e6).toFixed(0)} MFLOP a batch: engine ${limit(row.gflops.fast)} · PyTorch ${limit(row.gflops.torch)} · Keras ${limit(row.gflops.keras)}`,
+    );
+  }
   const practice = rows
     .filter((r) => r.batch === 1 && r.config.startsWith('documento 000'))
     .reduce((s, r) => s + r.fast * 200, 0);

@@ -1,9 +1,10 @@
 """PyTorch reference timings for `npm run bench` (run with a Python that has torch).
 
 Usage: python3 bench/torch_reference.py '<json config>'  → prints one JSON object of seconds per epoch.
-Config: {"cases": [{"cell": "elman|jordan|lstm|gru", "batch": 1, "windows": 2980, "steps": 20,
+Config: {"cases": [{"cell": "elman|jordan|lstm|gru|dense", "batch": 1, "windows": 2980, "steps": 20,
 "features": 1, "units": [5, 5], "batches": 200}], "threads": 1}. When "batches" is set, only that
-many batches are timed and the epoch time is extrapolated.
+many batches are timed and the epoch time is extrapolated. "dense" is Flatten -> Linear(units[0]) ->
+ReLU -> Linear(1) (Jena's dense model); the others end in Linear(1) on the last step.
 """
 import json
 import sys
@@ -50,7 +51,12 @@ def time_case(c):
     n, steps, features = c["windows"], c["steps"], c["features"]
     x = torch.randn(n, steps, features)
     y = torch.randn(n, 1)
-    model = Jordan(features, c["units"]) if c["cell"] == "jordan" else Stack(c["cell"], features, c["units"])
+    if c["cell"] == "jordan":
+        model = Jordan(features, c["units"])
+    elif c["cell"] == "dense":
+        model = nn.Sequential(nn.Flatten(), nn.Linear(steps * features, c["units"][0]), nn.ReLU(), nn.Linear(c["units"][0], 1))
+    else:
+        model = Stack(c["cell"], features, c["units"])
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.MSELoss()
     batch = c["batch"]

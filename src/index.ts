@@ -40,6 +40,8 @@ export { lastHiddenState, evaluateCarryingState } from './models/state';
 
 // Training (the fast engine, else tfjs) and predictions
 export { train } from './train/train';
+export { enginePrecision } from './engine';
+export type { EnginePrecision } from './engine';
 export { predictWindows, predictBatches } from './train/predict';
 export type { TrainOptions, TrainHistory, TrainSettings, EpochLogs, OptimizerName, LossName } from './core/types';
 

@@ -143,6 +143,11 @@ export interface TrainHistory {
   secondsPerEpoch: number[];
   totalSeconds: number;
   engine: 'fast' | 'tfjs';
+  /**
+   * The precision it computed in: tfjs's float32, or the fast engine's (float32 unless
+   * RNN_ENGINE_PRECISION=float64).
+   */
+  precision: 'float32' | 'float64';
   /** Why the tfjs engine was used when 'auto' was asked for. */
   fallbackReason?: string;
   /** The settings this training ran with, defaults filled in (what an autograder checks). */

@@ -1,7 +1,8 @@
 /**
  * The engine kernels in float32, in JavaScript: the readable specification of the f32x4
- * WebAssembly kernels issue 19 adds (four float32 lanes), as `javascriptKernels` in heap.ts
- * is of the float64 ones. Every operation the WebAssembly kernels will do in f32 is rounded
+ * WebAssembly kernels of kernels-f32.wat (four float32 lanes; the engine's default), and
+ * their fallback where WebAssembly SIMD is missing, as `javascriptKernels` in heap.ts is of
+ * the float64 ones. Every operation the WebAssembly kernels will do in f32 is rounded
  * here with Math.fround, in the same order: products and sums add their terms in the order
  * stated at each kernel; sigmoid and tanh are the float64 Math functions rounded once.
  * Arrays are float32; addresses are byte offsets into `memory()` (4 bytes a value).

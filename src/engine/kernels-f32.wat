@@ -1,6 +1,7 @@
 ;; The engine's kernels in WebAssembly with 128-bit SIMD, float32 (four lanes): mvacc,
-;; mtacc, mvdot, activate, lstmStep and lstmBack of kernels.wat with every array float32
-;; (issue 19, in progress: the engine does not load them yet). src/engine/kernels-f32.ts has
+;; mtacc, mvdot, activate, lstmStep and lstmBack of kernels.wat with every array float32:
+;; the engine's default kernels (heap.ts; float64 with RNN_ENGINE_PRECISION=float64).
+;; src/engine/kernels-f32.ts has
 ;; the same kernels in JavaScript with Math.fround at every operation;
 ;; test/engine/kernels-f32.test.ts checks the two agree bit for bit (activate and lstmStep:
 ;; up to the rounding of their expm1). Pointers are byte offsets; `stride` counts elements.
@@ -8,8 +9,8 @@
   (import "env" "memory" (memory 1 65536 shared))
 
   ;; mvacc: out[j] += Σ_{k<rows} v[k] · M[k·stride + j], j < n, rows with v[k] = 0 skipped.
-  ;; Columns in blocks of 32 (eight registers), then blocks of 4, then single columns; each
-  ;; column sums its rows in order.
+  ;; Columns in blocks of 32 (eight registers), then of 16 (four), then of 4, then single
+  ;; columns; each column sums its rows in order.
   (func (export "mvacc")
     (param $out i32) (param $v i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32)
     (local $j i32) (local $vp i32) (local $vEnd i32) (local $row i32) (local $p i32) (local $vs f32) (local $vk v128)
@@ -60,6 +61,36 @@
         (v128.store offset=112 (local.get $p) (local.get $a7))
         (local.set $j (i32.add (local.get $j) (i32.const 128)))
         (br $b32)))
+    (block $b16Done
+      (loop $b16
+        (br_if $b16Done (i32.gt_u (i32.add (local.get $j) (i32.const 64)) (local.get $nBytes)))
+        (local.set $p (i32.add (local.get $out) (local.get $j)))
+        (local.set $a0 (v128.load offset=0 (local.get $p)))
+        (local.set $a1 (v128.load offset=16 (local.get $p)))
+        (local.set $a2 (v128.load offset=32 (local.get $p)))
+        (local.set $a3 (v128.load offset=48 (local.get $p)))
+        (local.set $row (i32.add (local.get $M) (local.get $j)))
+        (local.set $vp (local.get $v))
+        (block $kDone
+          (loop $k
+            (br_if $kDone (i32.ge_u (local.get $vp) (local.get $vEnd)))
+            (local.set $vs (f32.load (local.get $vp)))
+            (if (f32.ne (local.get $vs) (f32.const 0))
+              (then
+                (local.set $vk (f32x4.splat (local.get $vs)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $vk) (v128.load offset=0 (local.get $row)))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $vk) (v128.load offset=16 (local.get $row)))))
+                (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $vk) (v128.load offset=32 (local.get $row)))))
+                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $vk) (v128.load offset=48 (local.get $row)))))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+            (br $k)))
+        (v128.store offset=0 (local.get $p) (local.get $a0))
+        (v128.store offset=16 (local.get $p) (local.get $a1))
+        (v128.store offset=32 (local.get $p) (local.get $a2))
+        (v128.store offset=48 (local.get $p) (local.get $a3))
+        (local.set $j (i32.add (local.get $j) (i32.const 64)))
+        (br $b16)))
     (block $b4Done
       (loop $b4
         (br_if $b4Done (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $nBytes)))
@@ -101,8 +132,8 @@
         (br $b1))))
 
   ;; mtacc: gM[k·gStride + j] += Σ_{t<T} V[t·vStride + k] · D[t·dStride + j], k < rows, j < n.
-  ;; Columns in blocks of 32 (eight registers over all steps), then blocks of 4, then single
-  ;; columns; steps summed in order.
+  ;; Columns in blocks of 32 (eight registers over all steps), then of 16 (four), then of 4,
+  ;; then single columns; steps summed in order.
   (func (export "mtacc")
     (param $gM i32) (param $gStride i32) (param $V i32) (param $vStride i32) (param $rows i32)
     (param $D i32) (param $dStride i32) (param $n i32) (param $T i32)
@@ -160,6 +191,41 @@
             (br $rowLoop)))
         (local.set $j (i32.add (local.get $j) (i32.const 128)))
         (br $b32)))
+    (block $b16Done
+      (loop $b16
+        (br_if $b16Done (i32.gt_u (i32.add (local.get $j) (i32.const 64)) (local.get $nBytes)))
+        (local.set $k (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $rows)))
+            (local.set $p (i32.add (i32.add (local.get $gM) (i32.mul (local.get $k) (local.get $gBytes))) (local.get $j)))
+            (local.set $a0 (v128.load offset=0 (local.get $p)))
+            (local.set $a1 (v128.load offset=16 (local.get $p)))
+            (local.set $a2 (v128.load offset=32 (local.get $p)))
+            (local.set $a3 (v128.load offset=48 (local.get $p)))
+            (local.set $vp (i32.add (local.get $V) (i32.shl (local.get $k) (i32.const 2))))
+            (local.set $dp (i32.add (local.get $D) (local.get $j)))
+            (local.set $t (local.get $T))
+            (block $tDone
+              (loop $tLoop
+                (br_if $tDone (i32.eqz (local.get $t)))
+                (local.set $vk (v128.load32_splat (local.get $vp)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $vk) (v128.load offset=0 (local.get $dp)))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $vk) (v128.load offset=16 (local.get $dp)))))
+                (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $vk) (v128.load offset=32 (local.get $dp)))))
+                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $vk) (v128.load offset=48 (local.get $dp)))))
+                (local.set $vp (i32.add (local.get $vp) (local.get $vBytes)))
+                (local.set $dp (i32.add (local.get $dp) (local.get $dBytes)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br $tLoop)))
+            (v128.store offset=0 (local.get $p) (local.get $a0))
+            (v128.store offset=16 (local.get $p) (local.get $a1))
+            (v128.store offset=32 (local.get $p) (local.get $a2))
+            (v128.store offset=48 (local.get $p) (local.get $a3))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 64)))
+        (br $b16)))
     (block $b4Done
       (loop $b4
         (br_if $b4Done (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $nBytes)))

@@ -227,7 +227,7 @@ export async function fitFast(
         weightDecay: options.weightDecay,
       },
     });
-    let result: Omit<TrainHistory, 'engine' | 'settings'>;
+    let result: Omit<TrainHistory, 'engine' | 'precision' | 'settings'>;
     try {
       const step = {
         train: trainer.step.bind(trainer),
@@ -242,7 +242,7 @@ export async function fitFast(
       await trainer.close();
     }
     net.writeWeights();
-    return { ...result, engine: 'fast' };
+    return { ...result, engine: 'fast', precision: net.precision };
   } finally {
     net.dispose(); // the engine memory goes back at once (a notebook trains many networks)
   }

@@ -114,7 +114,7 @@ export async function runEpochs(
   data: TrainData,
   options: TrainOptions,
   settings: LoopSettings,
-): Promise<Omit<TrainHistory, 'engine' | 'settings'>> {
+): Promise<Omit<TrainHistory, 'engine' | 'precision' | 'settings'>> {
   const metrics = options.metrics ?? [];
   const history = emptyHistory(options);
   const secondsPerEpoch: number[] = [];

@@ -171,7 +171,7 @@ export async function fitTfjs(
       shuffle: options.shuffle ?? !stateful,
       batchPauses: true,
     });
-    return { ...result, engine: 'tfjs' };
+    return { ...result, engine: 'tfjs', precision: 'float32' };
   } catch (err) {
     model.setWeights(before);
     if (stateful) model.resetStates();

@@ -277,7 +277,7 @@ export async function train(model: tfTypes.LayersModel, data: TrainData, options
     .map(([k, v]) => `${k} ${v[v.length - 1].toPrecision(4)}`)
     .join(', ');
   progress.finish(
-    `${model.name}: ${options.epochs} épocas en ${result.totalSeconds.toFixed(1)} s (motor ${result.engine === 'fast' ? 'rápido' : 'tfjs'}); ${last}`,
+    `${model.name}: ${options.epochs} épocas en ${result.totalSeconds.toFixed(1)} s (motor ${result.engine === 'fast' ? 'rápido' : 'tfjs'}, ${result.precision}); ${last}`,
   );
   return result;
 }

@@ -121,7 +121,7 @@ describe('engine choice', () => {
     const text = writes.join('');
     expect(text.split('\n').filter((l) => l.trim()).length).toBe(2);
     expect(text).toMatch(/\rprogreso · época \d\/3/);
-    expect(text).toMatch(/progreso: 3 épocas en [\d.]+ s \(motor rápido\)/);
+    expect(text).toMatch(/progreso: 3 épocas en [\d.]+ s \(motor rápido, float32\)/);
   });
 });
 
