@@ -72,6 +72,31 @@ describe('timeseriesDatasetFromArray (Keras semantics)', () => {
     expect(firsts(1)).not.toEqual(e0);
   });
 
+  it('every shuffled window holds its rows, features and target (batches of 4 windows and the rest)', () => {
+    const [rows, features, sequenceLength, samplingRate] = [90, 3, 5, 3];
+    const data = {
+      data: Float64Array.from({ length: rows * features }, (_, i) => i),
+      shape: [rows, features] as [number, number],
+    };
+    const targets = Float64Array.from({ length: rows }, (_, i) => 1000 + i);
+    const options = { sequenceLength, samplingRate, batchSize: 11, shuffle: true, seed: 5, startIndex: 2 };
+    const ds = timeseriesDatasetFromArray(data, targets, options);
+    let seen = 0;
+    for (let b = 0; b < ds.numBatches; b++) {
+      const { x, y } = ds.batch(b, 1);
+      for (let k = 0; k < x.shape[0]; k++) {
+        const start = y.data[k] - 1000; // the window starting at row `start` has target targets[start]
+        for (let j = 0; j < sequenceLength; j++)
+          for (let f = 0; f < features; f++)
+            expect(x.data[(k * sequenceLength + j) * features + f]).toBe((start + j * samplingRate) * features + f);
+        seen++;
+      }
+    }
+    expect(seen).toBe(ds.numWindows);
+    expect(ds.numWindows % 11).not.toBe(0); // a last, partial batch
+    expect(11 % 4).not.toBe(0); // and batches that end in fewer than four windows
+  });
+
   it('fills given buffers instead of new arrays when they are large enough (same windows)', () => {
     const data = { data: Float64Array.from({ length: 60 }, (_, i) => i), shape: [30, 2] as [number, number] };
     const targets = Float64Array.from({ length: 30 }, (_, i) => 100 + i);
