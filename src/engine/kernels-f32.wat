@@ -400,18 +400,38 @@
         (br $rowLoop))))
 
   ;; activate: dst[k] = sigmoid(src[k]) (kind 0) or tanh(src[k]) (kind 1), k < n; src may be dst.
+  ;; $activateRange does the work: tanh for tanhFrom ≤ k < tanhTo, sigmoid elsewhere, lane by lane
+  ;; (a lane's result does not depend on its neighbours' kind), so that lstmStep activates its
+  ;; four gate blocks i, f, c̃, o in one pass.
   ;; As in kernels.wat, both through e = expm1(a), a = −x (sigmoid) or −2|x| (tanh):
   ;;   sigmoid(x) = 1 / (2 + e),   tanh|x| = −e / (2 + e), the sign of x restored;
   ;; in float32: a clamped to [−87, 88]; a = m·ln2 + r; e^r − 1 by its Taylor series to r^8/8!.
   ;; Four values per step, then single values (each in a splatted vector, one lane stored), so
   ;; nothing is read or written past src[n−1] or dst[n−1].
-  (func $activate (export "activate") (param $src i32) (param $dst i32) (param $n i32) (param $kind i32)
+  (func (export "activate") (param $src i32) (param $dst i32) (param $n i32) (param $kind i32)
+    (call $activateRange (local.get $src) (local.get $dst) (local.get $n) (i32.const 0)
+      (select (local.get $n) (i32.const 0) (local.get $kind))))
+  (func $activateRange (param $src i32) (param $dst i32) (param $n i32) (param $tanhFrom i32) (param $tanhTo i32)
     (local $j i32) (local $x v128) (local $a v128) (local $m v128) (local $r v128) (local $p v128)
     (local $s v128) (local $e v128) (local $y v128) (local $tanh v128) (local $t v128)
-    (local.set $tanh (i8x16.splat (i32.sub (i32.const 0) (i32.ne (local.get $kind) (i32.const 0)))))
+    (local $from v128) (local $to v128)
+    (local.set $from (i32x4.splat (local.get $tanhFrom)))
+    (local.set $to (i32x4.splat (local.get $tanhTo)))
     (block $done
       (loop $l
         (br_if $done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+        ;; the lanes k = j … j + 3 that take tanh: all, none (tested on integers, the usual
+        ;; case), or those from tanhFrom or before tanhTo (a quad across a block's edge)
+        (local.set $tanh
+          (if (result v128) (i32.and (i32.ge_s (local.get $j) (local.get $tanhFrom))
+                                     (i32.le_s (i32.add (local.get $j) (i32.const 4)) (local.get $tanhTo)))
+            (then (v128.const i32x4 -1 -1 -1 -1))
+            (else (if (result v128) (i32.or (i32.le_s (i32.add (local.get $j) (i32.const 4)) (local.get $tanhFrom))
+                                            (i32.ge_s (local.get $j) (local.get $tanhTo)))
+              (then (v128.const i32x4 0 0 0 0))
+              (else
+                (local.set $t (i32x4.add (i32x4.splat (local.get $j)) (v128.const i32x4 0 1 2 3)))
+                (v128.and (i32x4.ge_s (local.get $t) (local.get $from)) (i32x4.lt_s (local.get $t) (local.get $to))))))))
         (local.set $x (v128.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
         (local.set $a (v128.bitselect
           (f32x4.mul (f32x4.abs (local.get $x)) (f32x4.splat (f32.const -2)))
@@ -446,6 +466,8 @@
     (block $done1
       (loop $l1
         (br_if $done1 (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $tanh (i8x16.splat (i32.sub (i32.const 0)
+          (i32.and (i32.ge_s (local.get $j) (local.get $tanhFrom)) (i32.lt_s (local.get $j) (local.get $tanhTo))))))
         (local.set $x (v128.load32_splat (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
         (local.set $a (v128.bitselect
           (f32x4.mul (f32x4.abs (local.get $x)) (f32x4.splat (f32.const -2)))
@@ -479,13 +501,13 @@
         (br $l1))))
 
   ;; lstmStep: one LSTM step (kernels.wat has the formulas), float32: g [i f c̃ o] activated in
-  ;; place; c = f·cPrev + i·c̃, ac = tanh(c), h = o·ac. Four values at a time, then single ones.
+  ;; place in one pass (tanh for the c̃ block); c = f·cPrev + i·c̃, ac = tanh(c), h = o·ac. Four
+  ;; values at a time, then single ones.
   (func (export "lstmStep") (param $g i32) (param $cPrev i32) (param $c i32) (param $ac i32) (param $h i32) (param $U i32)
     (local $j i32) (local $ub i32) (local $off i32)
     (local.set $ub (i32.shl (local.get $U) (i32.const 2)))
-    (call $activate (local.get $g) (local.get $g) (i32.shl (local.get $U) (i32.const 1)) (i32.const 0))
-    (call $activate (i32.add (local.get $g) (i32.shl (local.get $ub) (i32.const 1))) (i32.add (local.get $g) (i32.shl (local.get $ub) (i32.const 1))) (local.get $U) (i32.const 1))
-    (call $activate (i32.add (local.get $g) (i32.mul (local.get $ub) (i32.const 3))) (i32.add (local.get $g) (i32.mul (local.get $ub) (i32.const 3))) (local.get $U) (i32.const 0))
+    (call $activateRange (local.get $g) (local.get $g) (i32.shl (local.get $U) (i32.const 2))
+      (i32.shl (local.get $U) (i32.const 1)) (i32.mul (local.get $U) (i32.const 3)))
     ;; c = f·cPrev + i·c̃
     (block $done
       (loop $l
@@ -505,7 +527,7 @@
           (f32.mul (f32.load (i32.add (local.get $g) (local.get $off))) (f32.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $ub) (i32.const 1))) (local.get $off))))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $l1)))
-    (call $activate (local.get $c) (local.get $ac) (local.get $U) (i32.const 1))
+    (call $activateRange (local.get $c) (local.get $ac) (local.get $U) (i32.const 0) (local.get $U))
     ;; h = o·ac
     (local.set $j (i32.const 0))
     (block $done2
