@@ -31,7 +31,7 @@ import type { FloatArray } from '../core/activations';
 import { KERNELS_F32_WASM_BASE64 } from './kernels-f32.generated';
 import { javascriptKernels32 } from './kernels-f32';
 import { KERNELS_WASM_BASE64 } from './kernels.generated';
-import { ACTIVATION_KERNEL, type Kernels } from './kernel-abi';
+import { ACTIVATION_KERNEL, type Kernels, type StepKernels, withSequenceKernels } from './kernel-abi';
 import { bytesPerValue, type EnginePrecision, enginePrecision } from './precision';
 
 /**
@@ -123,7 +123,7 @@ const index = (p: number): number => p >> 3;
  * SIMD. Each loop adds in the order the SIMD kernel does, which is what makes them agree.
  */
 export function javascriptKernels(memory: () => Float64Array): Kernels {
-  return {
+  const steps: StepKernels = {
     mvacc(out, v, rows, M, stride, n) {
       const m = memory();
       const o = index(out);
@@ -222,6 +222,7 @@ export function javascriptKernels(memory: () => Float64Array): Kernels {
       }
     },
   };
+  return withSequenceKernels(steps, memory, 8);
 }
 
 /** One thread's engine memory in one precision: arenas for networks, and the kernels working in it. */

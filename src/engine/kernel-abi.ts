@@ -45,6 +45,81 @@ export interface Kernels {
    * and replaces dc with dcTot·f (see kernels.wat).
    */
   lstmBack(g: number, cPrev: number, ac: number, dhs: number, dhPrev: number, dc: number, dz: number, U: number): void;
+  /**
+   * An LSTM layer's forward pass over T steps (x [T × I], W [I × 4U], R [U × 4U], bias [4U];
+   * zs [T × 4U]; hs, cs, acs [(T+1) × U], row 0 the initial state): for each t, z_t = bias,
+   * z_t += x_t·W, z_t += h_{t−1}·R (mvacc), lstmStep. One call instead of four per step.
+   */
+  lstmForward(
+    x: number,
+    W: number,
+    R: number,
+    bias: number,
+    zs: number,
+    hs: number,
+    cs: number,
+    acs: number,
+    T: number,
+    I: number,
+    U: number,
+  ): void;
+  /**
+   * Its backpropagation through time, t = T−1 … 0: lstmBack at step t (dhs [T × U] from above;
+   * dhPrev and dc carried between steps; dzs [T × 4U] written), then dhPrev = R·dz_t (mvdot).
+   */
+  lstmBackward(
+    zs: number,
+    cs: number,
+    acs: number,
+    dhs: number,
+    dhPrev: number,
+    dc: number,
+    dzs: number,
+    R: number,
+    T: number,
+    U: number,
+  ): void;
+}
+
+/** The kernels that work on single steps; `withSequenceKernels` adds the whole-sequence ones. */
+export type StepKernels = Omit<Kernels, 'lstmForward' | 'lstmBackward'>;
+
+/**
+ * The JavaScript twins' whole-sequence kernels, composed from their step kernels exactly as
+ * the WebAssembly lstmForward and lstmBackward compose theirs (the same calls in the same
+ * order). `memory` is a view of the whole memory with `valueBytes` bytes a value.
+ */
+export function withSequenceKernels(
+  k: StepKernels,
+  memory: () => Float32Array | Float64Array,
+  valueBytes: number,
+): Kernels {
+  return {
+    ...k,
+    lstmForward(x, W, R, bias, zs, hs, cs, acs, T, I, U) {
+      const G = 4 * U;
+      for (let t = 0; t < T; t++) {
+        const z = zs + t * G * valueBytes;
+        const prev = t * U * valueBytes;
+        const next = prev + U * valueBytes;
+        const to = z / valueBytes;
+        const from = bias / valueBytes;
+        memory().copyWithin(to, from, from + G);
+        k.mvacc(z, x + t * I * valueBytes, I, W, G, G);
+        k.mvacc(z, hs + prev, U, R, G, G);
+        k.lstmStep(z, cs + prev, cs + next, acs + next, hs + next, U);
+      }
+    },
+    lstmBackward(zs, cs, acs, dhs, dhPrev, dc, dzs, R, T, U) {
+      const G = 4 * U;
+      for (let t = T - 1; t >= 0; t--) {
+        const row = t * G * valueBytes;
+        const prev = t * U * valueBytes;
+        k.lstmBack(zs + row, cs + prev, acs + prev + U * valueBytes, dhs + prev, dhPrev, dc, dzs + row, U);
+        k.mvdot(dhPrev, dzs + row, U, R, G, G, 0);
+      }
+    },
+  };
 }
 
 /** The `kind` argument of `Kernels.activate`. */

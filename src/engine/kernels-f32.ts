@@ -7,7 +7,7 @@
  * stated at each kernel; sigmoid and tanh are the float64 Math functions rounded once.
  * Arrays are float32; addresses are byte offsets into `memory()` (4 bytes a value).
  */
-import { ACTIVATION_KERNEL, type Kernels } from './kernel-abi';
+import { ACTIVATION_KERNEL, type Kernels, type StepKernels, withSequenceKernels } from './kernel-abi';
 
 const f = Math.fround;
 
@@ -18,7 +18,7 @@ const sigmoid32 = (x: number): number => f(1 / (1 + Math.exp(-x)));
 
 /** The float32 kernels over a float32 view `memory()` of the whole memory. */
 export function javascriptKernels32(memory: () => Float32Array): Kernels {
-  return {
+  const steps: StepKernels = {
     mvacc(out, v, rows, M, stride, n) {
       const m = memory();
       const o = index(out);
@@ -109,4 +109,5 @@ export function javascriptKernels32(memory: () => Float32Array): Kernels {
       }
     },
   };
+  return withSequenceKernels(steps, memory, 4);
 }

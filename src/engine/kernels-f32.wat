@@ -11,7 +11,7 @@
   ;; mvacc: out[j] += Σ_{k<rows} v[k] · M[k·stride + j], j < n, rows with v[k] = 0 skipped.
   ;; Columns in blocks of 32 (eight registers), then of 16 (four), then of 4, then single
   ;; columns; each column sums its rows in order.
-  (func (export "mvacc")
+  (func $mvacc (export "mvacc")
     (param $out i32) (param $v i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32)
     (local $j i32) (local $vp i32) (local $vEnd i32) (local $row i32) (local $p i32) (local $vs f32) (local $vk v128)
     (local $rowBytes i32) (local $nBytes i32) (local $s f32)
@@ -281,7 +281,7 @@
   ;; dv[k] += s_k. Four rows at a time (each loaded quad of d used four times), then single
   ;; rows. In each row, column j adds into lane j mod 4; then (lane0 + lane1) + (lane2 +
   ;; lane3); then the last n mod 4 columns in order.
-  (func (export "mvdot")
+  (func $mvdot (export "mvdot")
     (param $dv i32) (param $d i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32) (param $accumulate i32)
     (local $k i32) (local $j i32) (local $r0 i32) (local $rowBytes i32) (local $quadBytes i32) (local $nBytes i32)
     (local $q i32) (local $s f32) (local $dj v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
@@ -503,7 +503,7 @@
   ;; lstmStep: one LSTM step (kernels.wat has the formulas), float32: g [i f c̃ o] activated in
   ;; place in one pass (tanh for the c̃ block); c = f·cPrev + i·c̃, ac = tanh(c), h = o·ac. Four
   ;; values at a time, then single ones.
-  (func (export "lstmStep") (param $g i32) (param $cPrev i32) (param $c i32) (param $ac i32) (param $h i32) (param $U i32)
+  (func $lstmStep (export "lstmStep") (param $g i32) (param $cPrev i32) (param $c i32) (param $ac i32) (param $h i32) (param $U i32)
     (local $j i32) (local $ub i32) (local $off i32)
     (local.set $ub (i32.shl (local.get $U) (i32.const 2)))
     (call $activateRange (local.get $g) (local.get $g) (i32.shl (local.get $U) (i32.const 2))
@@ -554,7 +554,7 @@
   ;;   dz_c̃ = dcTot·i·(1 − c̃²),  dz_o = dh·ac·o(1 − o);  dc ← dcTot·f.
   ;; Four values at a time; in a last block of U mod 4 values, lanes past U are read (arena
   ;; arrays are padded to 16 bytes) but never written ($mask keeps what is there).
-  (func (export "lstmBack") (param $g i32) (param $cPrev i32) (param $ac i32) (param $dhs i32) (param $dhPrev i32)
+  (func $lstmBack (export "lstmBack") (param $g i32) (param $cPrev i32) (param $ac i32) (param $dhs i32) (param $dhPrev i32)
     (param $dc i32) (param $dz i32) (param $U i32)
     (local $j i32) (local $off i32) (local $ub i32) (local $pg i32) (local $pd i32)
     (local $i v128) (local $f v128) (local $cc v128) (local $o v128) (local $a v128) (local $dh v128) (local $dt v128)
@@ -601,4 +601,55 @@
           (v128.load (local.get $q)) (local.get $mask)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $l))))
+
+  ;; lstmForward: an LSTM layer's whole forward pass over T steps in one call, step by step as the
+  ;; layer did it from JavaScript (the same operations in the same order, so the same results):
+  ;; z_t = bias, z_t += x_t·W (mvacc), z_t += h_(t−1)·R (mvacc), then lstmStep. x is [T × I],
+  ;; W [I × 4U], R [U × 4U], zs [T × 4U]; hs, cs, acs [(T+1) × U] with row 0 the initial state.
+  (func (export "lstmForward")
+    (param $x i32) (param $W i32) (param $R i32) (param $bias i32) (param $zs i32) (param $hs i32)
+    (param $cs i32) (param $acs i32) (param $T i32) (param $I i32) (param $U i32)
+    (local $t i32) (local $G i32) (local $gb i32) (local $ub i32) (local $z i32) (local $prev i32)
+    (local.set $G (i32.shl (local.get $U) (i32.const 2)))
+    (local.set $gb (i32.shl (local.get $G) (i32.const 2)))
+    (local.set $ub (i32.shl (local.get $U) (i32.const 2)))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $t) (local.get $T)))
+        (local.set $z (i32.add (local.get $zs) (i32.mul (local.get $t) (local.get $gb))))
+        (local.set $prev (i32.mul (local.get $t) (local.get $ub)))
+        (memory.copy (local.get $z) (local.get $bias) (local.get $gb))
+        (call $mvacc (local.get $z) (i32.add (local.get $x) (i32.shl (i32.mul (local.get $t) (local.get $I)) (i32.const 2)))
+          (local.get $I) (local.get $W) (local.get $G) (local.get $G))
+        (call $mvacc (local.get $z) (i32.add (local.get $hs) (local.get $prev)) (local.get $U) (local.get $R) (local.get $G) (local.get $G))
+        (call $lstmStep (local.get $z) (i32.add (local.get $cs) (local.get $prev))
+          (i32.add (i32.add (local.get $cs) (local.get $prev)) (local.get $ub))
+          (i32.add (i32.add (local.get $acs) (local.get $prev)) (local.get $ub))
+          (i32.add (i32.add (local.get $hs) (local.get $prev)) (local.get $ub)) (local.get $U))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $step))))
+
+  ;; lstmBackward: backpropagation through time of the LSTM layer's steps T−1 … 0 in one call:
+  ;; lstmBack at step t (dhs [T × U] the gradient from above, dhPrev and dc carried from step
+  ;; t + 1, dzs [T × 4U] written), then dhPrev = R·dz_t (mvdot), as the layer did it per step.
+  (func (export "lstmBackward")
+    (param $zs i32) (param $cs i32) (param $acs i32) (param $dhs i32) (param $dhPrev i32) (param $dc i32)
+    (param $dzs i32) (param $R i32) (param $T i32) (param $U i32)
+    (local $t i32) (local $G i32) (local $gb i32) (local $ub i32) (local $row i32) (local $prev i32)
+    (local.set $G (i32.shl (local.get $U) (i32.const 2)))
+    (local.set $gb (i32.shl (local.get $G) (i32.const 2)))
+    (local.set $ub (i32.shl (local.get $U) (i32.const 2)))
+    (local.set $t (local.get $T))
+    (block $done
+      (loop $step
+        (br_if $done (i32.eqz (local.get $t)))
+        (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+        (local.set $row (i32.mul (local.get $t) (local.get $gb)))
+        (local.set $prev (i32.mul (local.get $t) (local.get $ub)))
+        (call $lstmBack (i32.add (local.get $zs) (local.get $row)) (i32.add (local.get $cs) (local.get $prev))
+          (i32.add (i32.add (local.get $acs) (local.get $prev)) (local.get $ub)) (i32.add (local.get $dhs) (local.get $prev))
+          (local.get $dhPrev) (local.get $dc) (i32.add (local.get $dzs) (local.get $row)) (local.get $U))
+        (call $mvdot (local.get $dhPrev) (i32.add (local.get $dzs) (local.get $row)) (local.get $U) (local.get $R)
+          (local.get $G) (local.get $G) (i32.const 0))
+        (br $step))))
 )

@@ -11,7 +11,7 @@
   ;; (a row vector times a matrix block, accumulated; rows with v[k] = 0 are skipped). Columns
   ;; in blocks of 16 kept in eight registers over all rows (out is read and written once),
   ;; then blocks of 2, then a last odd column. Each column sums its rows in order.
-  (func (export "mvacc")
+  (func $mvacc (export "mvacc")
     (param $out i32) (param $v i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32)
     (local $j i32) (local $vp i32) (local $vEnd i32) (local $row i32) (local $p i32) (local $vs f64) (local $vk v128)
     (local $rowBytes i32) (local $nBytes i32) (local $s f64)
@@ -211,7 +211,7 @@
   ;; accumulate 0: dv[k] = s_k, else dv[k] += s_k. Four rows at a time (each loaded pair of d
   ;; used four times); each s_k sums the even and the odd columns in two lanes, adds the two,
   ;; then a last odd column.
-  (func (export "mvdot")
+  (func $mvdot (export "mvdot")
     (param $dv i32) (param $d i32) (param $rows i32) (param $M i32) (param $stride i32) (param $n i32) (param $accumulate i32)
     (local $k i32) (local $j i32) (local $r0 i32) (local $rowBytes i32) (local $pairBytes i32) (local $nBytes i32)
     (local $dj v128) (local $q i32) (local $s f64)
@@ -360,7 +360,7 @@
   ;;   c = f·cPrev + i·c̃,  ac = tanh(c),  h = o·ac   (written to c, ac, h).
   ;; Two values at a time; for an odd U the last pair's second lane is read (arrays are padded
   ;; to pairs, so it exists) but never written ($mask keeps what is there).
-  (func (export "lstmStep") (param $g i32) (param $cPrev i32) (param $c i32) (param $ac i32) (param $h i32) (param $U i32)
+  (func $lstmStep (export "lstmStep") (param $g i32) (param $cPrev i32) (param $c i32) (param $ac i32) (param $h i32) (param $U i32)
     (local $j i32) (local $ub i32) (local $pg i32) (local $off i32) (local $mask v128) (local $p i32)
     (local.set $ub (i32.shl (local.get $U) (i32.const 3)))
     (call $activate (local.get $g) (local.get $g) (i32.shl (local.get $U) (i32.const 1)) (i32.const 0))
@@ -401,7 +401,7 @@
   ;; w.r.t. c_t from the later steps, replaced by the one w.r.t. c_{t−1}. Writes dz [4U]:
   ;;   dcTot = dc + dh·o·(1 − ac²);  dz_i = dcTot·c̃·i(1 − i),  dz_f = dcTot·cPrev·f(1 − f),
   ;;   dz_c̃ = dcTot·i·(1 − c̃²),  dz_o = dh·ac·o(1 − o);  dc ← dcTot·f.
-  (func (export "lstmBack") (param $g i32) (param $cPrev i32) (param $ac i32) (param $dhs i32) (param $dhPrev i32)
+  (func $lstmBack (export "lstmBack") (param $g i32) (param $cPrev i32) (param $ac i32) (param $dhs i32) (param $dhPrev i32)
     (param $dc i32) (param $dz i32) (param $U i32)
     (local $j i32) (local $off i32) (local $ub i32) (local $pg i32) (local $pd i32)
     (local $i v128) (local $f v128) (local $cc v128) (local $o v128) (local $a v128) (local $dh v128) (local $dt v128)
@@ -448,4 +448,55 @@
           (v128.load (local.get $q)) (local.get $mask)))
         (local.set $j (i32.add (local.get $j) (i32.const 2)))
         (br $l))))
+
+  ;; lstmForward: an LSTM layer's whole forward pass over T steps in one call, step by step as the
+  ;; layer did it from JavaScript (the same operations in the same order, so the same results):
+  ;; z_t = bias, z_t += x_t·W (mvacc), z_t += h_(t−1)·R (mvacc), then lstmStep. x is [T × I],
+  ;; W [I × 4U], R [U × 4U], zs [T × 4U]; hs, cs, acs [(T+1) × U] with row 0 the initial state.
+  (func (export "lstmForward")
+    (param $x i32) (param $W i32) (param $R i32) (param $bias i32) (param $zs i32) (param $hs i32)
+    (param $cs i32) (param $acs i32) (param $T i32) (param $I i32) (param $U i32)
+    (local $t i32) (local $G i32) (local $gb i32) (local $ub i32) (local $z i32) (local $prev i32)
+    (local.set $G (i32.shl (local.get $U) (i32.const 2)))
+    (local.set $gb (i32.shl (local.get $G) (i32.const 3)))
+    (local.set $ub (i32.shl (local.get $U) (i32.const 3)))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $t) (local.get $T)))
+        (local.set $z (i32.add (local.get $zs) (i32.mul (local.get $t) (local.get $gb))))
+        (local.set $prev (i32.mul (local.get $t) (local.get $ub)))
+        (memory.copy (local.get $z) (local.get $bias) (local.get $gb))
+        (call $mvacc (local.get $z) (i32.add (local.get $x) (i32.shl (i32.mul (local.get $t) (local.get $I)) (i32.const 3)))
+          (local.get $I) (local.get $W) (local.get $G) (local.get $G))
+        (call $mvacc (local.get $z) (i32.add (local.get $hs) (local.get $prev)) (local.get $U) (local.get $R) (local.get $G) (local.get $G))
+        (call $lstmStep (local.get $z) (i32.add (local.get $cs) (local.get $prev))
+          (i32.add (i32.add (local.get $cs) (local.get $prev)) (local.get $ub))
+          (i32.add (i32.add (local.get $acs) (local.get $prev)) (local.get $ub))
+          (i32.add (i32.add (local.get $hs) (local.get $prev)) (local.get $ub)) (local.get $U))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $step))))
+
+  ;; lstmBackward: backpropagation through time of the LSTM layer's steps T−1 … 0 in one call:
+  ;; lstmBack at step t (dhs [T × U] the gradient from above, dhPrev and dc carried from step
+  ;; t + 1, dzs [T × 4U] written), then dhPrev = R·dz_t (mvdot), as the layer did it per step.
+  (func (export "lstmBackward")
+    (param $zs i32) (param $cs i32) (param $acs i32) (param $dhs i32) (param $dhPrev i32) (param $dc i32)
+    (param $dzs i32) (param $R i32) (param $T i32) (param $U i32)
+    (local $t i32) (local $G i32) (local $gb i32) (local $ub i32) (local $row i32) (local $prev i32)
+    (local.set $G (i32.shl (local.get $U) (i32.const 2)))
+    (local.set $gb (i32.shl (local.get $G) (i32.const 3)))
+    (local.set $ub (i32.shl (local.get $U) (i32.const 3)))
+    (local.set $t (local.get $T))
+    (block $done
+      (loop $step
+        (br_if $done (i32.eqz (local.get $t)))
+        (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+        (local.set $row (i32.mul (local.get $t) (local.get $gb)))
+        (local.set $prev (i32.mul (local.get $t) (local.get $ub)))
+        (call $lstmBack (i32.add (local.get $zs) (local.get $row)) (i32.add (local.get $cs) (local.get $prev))
+          (i32.add (i32.add (local.get $acs) (local.get $prev)) (local.get $ub)) (i32.add (local.get $dhs) (local.get $prev))
+          (local.get $dhPrev) (local.get $dc) (i32.add (local.get $dzs) (local.get $row)) (local.get $U))
+        (call $mvdot (local.get $dhPrev) (i32.add (local.get $dzs) (local.get $row)) (local.get $U) (local.get $R)
+          (local.get $G) (local.get $G) (i32.const 0))
+        (br $step))))
 )

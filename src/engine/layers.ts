@@ -214,10 +214,12 @@ abstract class RecurrentBase implements FusedLayer {
   protected readonly K: Kernels;
   protected readonly products: Products;
   /** W [inSize × G], R [units × G], and their gradients. */
-  private readonly kernel: MatrixBlock;
+  protected readonly kernel: MatrixBlock;
   protected readonly recurrent: MatrixBlock;
   private readonly kernelGradient: MatrixBlock;
   protected readonly recurrentGradient: MatrixBlock;
+  /** b [G] and its gradient. */
+  protected readonly bias: HeapArray;
   private readonly biasGradient: HeapArray;
   /** [(T+1) × units]: row 0 the initial state (zeros), row t + 1 the state h_t. */
   protected hs = UNRESERVED;
@@ -254,6 +256,7 @@ abstract class RecurrentBase implements FusedLayer {
     this.recurrent = MatrixBlock.of(new HeapArray(R.value), units, G);
     this.kernelGradient = MatrixBlock.of(new HeapArray(W.grad), inSize, G);
     this.recurrentGradient = MatrixBlock.of(new HeapArray(R.grad), units, G);
+    this.bias = new HeapArray(b.value);
     this.biasGradient = new HeapArray(b.grad);
   }
   get outSize(): number {
@@ -279,11 +282,25 @@ abstract class RecurrentBase implements FusedLayer {
   }
   protected abstract reserveInternals(T: number): void;
   /**
-   * The recurrence over steps t = 0 … T−1: completes zs row t with the recurrent part,
-   * activates it and writes hs row t + 1. One loop in each cell rather than a method called
-   * per step, so that the compiler optimizes each step's work together with the loop.
+   * The recurrence over steps t = 0 … T−1 of `input` (usually: projectInput, then per step
+   * zs row t completed with the recurrent part, activated, hs row t + 1 written). One loop in
+   * each cell rather than a method called per step, so that the compiler optimizes each
+   * step's work together with the loop.
    */
-  protected abstract recurrence(T: number): void;
+  protected abstract recurrence(input: HeapArray, T: number): void;
+  /** zs row t = b + x_t·W for every step: the input part, which does not depend on the state. */
+  protected projectInput(input: HeapArray, T: number): void {
+    const G = this.G;
+    const I = this.inSize;
+    const b = this.params[2].value;
+    const zs = this.zs;
+    for (let t = 0; t < T; t++) zs.values.set(b, t * G);
+    for (let t = 0; t < T; t++) this.products.addRowTimesMatrix(zs.at(t * G), input.at(t * I), this.kernel);
+  }
+  /** Backpropagation through time: backStep for t = T−1 … 0. */
+  protected backThroughTime(T: number): void {
+    for (let t = T - 1; t >= 0; t--) this.backStep(t);
+  }
   /** Writes dzs row t from the gradient w.r.t. h_t (see dhAt) and writes dhPrev (w.r.t. h_{t−1}). */
   protected abstract backStep(t: number): void;
 
@@ -298,19 +315,13 @@ abstract class RecurrentBase implements FusedLayer {
   }
 
   forward(x: FloatArray, T: number): FloatArray {
-    const G = this.G;
     const I = this.inSize;
     const U = this.units;
     this.x = heapInput(this.mem, x, T * I, this.xin);
-    const input = this.x;
-    const b = this.params[2].value;
-    const zs = this.zs;
-    for (let t = 0; t < T; t++) zs.values.set(b, t * G);
-    for (let t = 0; t < T; t++) this.products.addRowTimesMatrix(zs.at(t * G), input.at(t * I), this.kernel);
     const hs = this.hs.values;
     for (let u = 0; u < U; u++) hs[u] = 0;
     this.resetState();
-    this.recurrence(T);
+    this.recurrence(this.x, T);
     return this.returnSequences ? hs.subarray(U, (T + 1) * U) : hs.subarray(T * U, (T + 1) * U);
   }
   protected resetState(): void {}
@@ -328,7 +339,7 @@ abstract class RecurrentBase implements FusedLayer {
     this.resetBackState();
     const dhPrev = this.dhPrev.values;
     for (let u = 0; u < U; u++) dhPrev[u] = 0;
-    for (let t = T - 1; t >= 0; t--) this.backStep(t);
+    this.backThroughTime(T);
     // the weight gradients over the whole sequence: gR (recurrentGradients), gb += Σ_t dz_t,
     // gW += Σ_t x_tᵀ·dz_t; and the input's gradient dx_t = W·dz_t
     this.recurrentGradients(T);
@@ -368,8 +379,9 @@ export class ElmanLayer extends RecurrentBase {
     this.act = ACTIVATIONS[act];
   }
   protected reserveInternals(): void {}
-  protected recurrence(T: number): void {
+  protected recurrence(input: HeapArray, T: number): void {
     const U = this.units;
+    this.projectInput(input, T);
     for (let t = 0; t < T; t++) {
       this.products.addRowTimesMatrix(this.zs.at(t * U), this.hs.at(t * U), this.recurrent);
       this.activate(this.act, this.zs, t * U, this.hs, (t + 1) * U, U);
@@ -432,8 +444,27 @@ export class LSTMLayer extends RecurrentBase {
     const dc = this.dc.values;
     for (let u = 0; u < this.units; u++) dc[u] = 0;
   }
-  protected recurrence(T: number): void {
+  protected recurrence(x: HeapArray, T: number): void {
     const U = this.units;
+    if (this.fused) {
+      // the whole sequence in the kernels: per step bias, x_t·W, h_{t−1}·R and lstmStep
+      const [W, R, b] = [this.kernel.address, this.recurrent.address, this.bias.address];
+      this.K.lstmForward(
+        x.address,
+        W,
+        R,
+        b,
+        this.zs.address,
+        this.hs.address,
+        this.cs.address,
+        this.acs.address,
+        T,
+        this.inSize,
+        U,
+      );
+      return;
+    }
+    this.projectInput(x, T);
     const { input, forget, candidate, output } = this.gate;
     const zs = this.zs;
     const g = zs.values;
@@ -445,10 +476,6 @@ export class LSTMLayer extends RecurrentBase {
       const prev = t * U; // h_{t−1}, c_{t−1} in hs, cs
       const next = prev + U; // h_t, c_t
       this.products.addRowTimesMatrix(zs.at(row), this.hs.at(prev), this.recurrent);
-      if (this.fused) {
-        this.K.lstmStep(zs.at(row), this.cs.at(prev), this.cs.at(next), this.acs.at(next), this.hs.at(next), U);
-        continue;
-      }
       const i = row + input;
       const f = row + forget;
       const c = row + candidate;
@@ -461,26 +488,21 @@ export class LSTMLayer extends RecurrentBase {
       for (let u = 0; u < U; u++) hs[next + u] = g[o + u] * acs[next + u];
     }
   }
+  protected backThroughTime(T: number): void {
+    if (!this.fused) {
+      super.backThroughTime(T);
+      return;
+    }
+    // the whole sequence in the kernels: per step lstmBack, then dhPrev = R·dz_t
+    const [zs, cs, acs, dhs, dzs] = [this.zs, this.cs, this.acs, this.dhs, this.dzs].map((a) => a.address);
+    const [dhPrev, dc, R] = [this.dhPrev.address, this.dc.address, this.recurrent.address];
+    this.K.lstmBackward(zs, cs, acs, dhs, dhPrev, dc, dzs, R, T, this.units);
+  }
   protected backStep(t: number): void {
     const U = this.units;
     const row = t * this.G;
     const prev = t * U;
     const next = prev + U;
-    if (this.fused) {
-      const dhs = this.dhs.at(t * U);
-      this.K.lstmBack(
-        this.zs.at(row),
-        this.cs.at(prev),
-        this.acs.at(next),
-        dhs,
-        this.dhPrev.address,
-        this.dc.address,
-        this.dzs.at(row),
-        U,
-      );
-      this.products.matrixTimesColumn(this.dhPrev.address, this.dzs.at(row), this.recurrent);
-      return;
-    }
     const { input, forget, candidate, output } = this.gate;
     const i = row + input;
     const f = row + forget;
@@ -551,8 +573,9 @@ export class GRULayer extends RecurrentBase {
     this.drh = heapArray(alloc, this.units);
     this.dg = alloc(3 * this.units);
   }
-  protected recurrence(T: number): void {
+  protected recurrence(input: HeapArray, T: number): void {
     const U = this.units;
+    this.projectInput(input, T);
     const { update, reset, candidate } = this.gate;
     const zs = this.zs;
     const g = zs.values;
