@@ -7,8 +7,8 @@
  * views and the f64x2 kernels of kernels.wat, twins below). Everything else is the same.
  *
  * Memory. The layers keep their weights, gradients and sequence buffers in one WebAssembly
- * memory per thread and precision, as typed-array views of it: the kernels work on them in place, and the
- * elementwise work in JavaScript reads and writes the same views. A kernel takes an array as
+ * memory per thread and precision, as typed-array views of it: the kernels work on them in
+ * place, and the elementwise work in JavaScript reads and writes the same views. A kernel takes an array as
  * the byte address of its first element in that memory; a `HeapArray` pairs a view with it.
  * The memory is shared (a SharedArrayBuffer underneath) only so that growing it keeps every
  * existing view valid; nothing is shared between threads (each worker has its own heap).
@@ -16,9 +16,10 @@
  * gives it back when the network is disposed (networks made for one call are) or, failing
  * that, when it is garbage-collected.
  *
- * Kernels. The matrix products (mvacc, mvdot, mtacc), sigmoid and tanh (activate), and the
- * LSTM cell's step and its backward (lstmStep, lstmBack). `javascriptKernels` below is their
- * readable specification: plain loops over float64 values that do the same floating-point
+ * Kernels. The matrix products (mvacc, mvdot, mtacc), sigmoid and tanh (activate), the
+ * LSTM cell's step and its backward (lstmStep, lstmBack), and a whole LSTM sequence made of
+ * them (lstmForward, lstmBackward; kernel-abi.ts composes the JavaScript ones). In float64,
+ * `javascriptKernels` below is their readable specification: plain loops over float64 values that do the same floating-point
  * operations in the same order as the WebAssembly SIMD kernels of kernels.wat (two float64
  * lanes; compiled into kernels.generated.ts), so the products and lstmBack give the same
  * results bit for bit (test/engine/kernels.test.ts checks it). Only the transcendental
@@ -36,8 +37,8 @@ import { bytesPerValue, type EnginePrecision, enginePrecision } from './precisio
 
 /**
  * An array of the engine heap (float32 or float64) with its byte address, the form in which
- * the kernels take arrays. The address is read once, here: `byteOffset` is an accessor call, too slow to
- * repeat at every kernel call of a time step.
+ * the kernels take arrays. The address is read once, here: `byteOffset` is an accessor call,
+ * too slow to repeat at every kernel call of a time step.
  *
  * The fields are `declare`d, so the compiled class does not define them as undefined before
  * the constructor stores them: written once, V8 tracks them as constant fields (this class,

@@ -1,6 +1,6 @@
 /**
  * The matrix products of the layers with named operands, over the positional kernels of
- * heap.ts (whose argument order is the WebAssembly ABI). A matrix operand is a block of a
+ * kernel-abi.ts (whose argument order is the WebAssembly ABI). A matrix operand is a block of a
  * row-major matrix in the engine heap (`MatrixBlock`: address, stride, rows, columns);
  * a vector is a byte address (`HeapArray.at`). Each method is one kernel call with the
  * kernel's own floating-point operations (kernels.wat gives their order) and allocates
