@@ -8,8 +8,9 @@
  *
  * Memory. The layers keep their weights, gradients and sequence buffers in one WebAssembly
  * memory per thread and precision, as typed-array views of it: the kernels work on them in
- * place, and the elementwise work in JavaScript reads and writes the same views. A kernel takes an array as
- * the byte address of its first element in that memory; a `HeapArray` pairs a view with it.
+ * place, and the elementwise work in JavaScript reads and writes the same views. A kernel
+ * takes an array as the byte address of its first element in that memory; a `HeapArray`
+ * pairs a view with it.
  * The memory is shared (a SharedArrayBuffer underneath) only so that growing it keeps every
  * existing view valid; nothing is shared between threads (each worker has its own heap).
  * Each network takes one contiguous arena, sized by a measuring pass before it is built, and
@@ -19,10 +20,10 @@
  * Kernels. The matrix products (mvacc, mvdot, mtacc), sigmoid and tanh (activate), the
  * LSTM cell's step and its backward (lstmStep, lstmBack), and a whole LSTM sequence made of
  * them (lstmForward, lstmBackward; kernel-abi.ts composes the JavaScript ones). In float64,
- * `javascriptKernels` below is their readable specification: plain loops over float64 values that do the same floating-point
- * operations in the same order as the WebAssembly SIMD kernels of kernels.wat (two float64
- * lanes; compiled into kernels.generated.ts), so the products and lstmBack give the same
- * results bit for bit (test/engine/kernels.test.ts checks it). Only the transcendental
+ * `javascriptKernels` below is their readable specification: plain loops over float64
+ * values that do the same floating-point operations in the same order as the WebAssembly
+ * SIMD kernels of kernels.wat (two float64 lanes; compiled into kernels.generated.ts), so
+ * the products and lstmBack give the same results bit for bit (test/engine/kernels.test.ts checks it). Only the transcendental
  * functions differ: the WebAssembly activate and lstmStep compute sigmoid and tanh through
  * their own expm1, within about 7 ulp of the Math functions used here. The JavaScript
  * kernels also run the engine where WebAssembly SIMD is missing or with `RNN_ENGINE_WASM=0`:

@@ -1,7 +1,7 @@
 /**
  * The fused CPU engine: forward pass and backpropagation through time of small recurrent
- * stacks on preallocated float32 (or float64) arrays, with WebAssembly SIMD kernels, worker threads for
- * large batches, and tfjs's optimizer formulas. A leaf: it knows no tfjs (train/fast.ts
+ * stacks on preallocated float32 (or float64) arrays, with WebAssembly SIMD kernels, worker
+ * threads for large batches, and tfjs's optimizer formulas. A leaf: it knows no tfjs (train/fast.ts
  * translates a tfjs model into a `NetworkSpec` and back).
  */
 export { Network, layerFromSpec } from './network';

@@ -3,9 +3,10 @@
  * kernels-f32.wat in float32) and their JavaScript twins (heap.ts, kernels-f32.ts).
  */
 /**
- * The kernels, on byte addresses into the heap's memory; `stride` counts values (of the heap's
- * precision) between the starts of consecutive rows of a row-major matrix. The argument order is the
- * WebAssembly exports' ABI: layers call the products through products.ts, which names them.
+ * The kernels, on byte addresses into the heap's memory; `stride` counts values (of the
+ * heap's precision) between the starts of consecutive rows of a row-major matrix. The
+ * argument order is the WebAssembly exports' ABI: layers call the products through
+ * products.ts, which names them.
  */
 export interface Kernels {
   /** out[j] += Σ_{k<rows} v[k] · M[k·stride + j], j < n (rows with v[k] = 0 skipped). */
@@ -26,7 +27,8 @@ export interface Kernels {
     T: number,
   ): void;
   /**
-   * s_k = Σ_{j<n} M[k·stride + j] · d[j] for k < rows (the even and the odd j summed apart);
+   * s_k = Σ_{j<n} M[k·stride + j] · d[j] for k < rows (the SIMD lanes summed apart: even and
+   * odd j in float64, j mod 4 in float32);
    * dv[k] = s_k when `accumulate` is 0, dv[k] += s_k when it is 1.
    */
   mvdot(dv: number, d: number, rows: number, M: number, stride: number, n: number, accumulate: number): void;
@@ -98,13 +100,12 @@ export function withSequenceKernels(
     ...k,
     lstmForward(x, W, R, bias, zs, hs, cs, acs, T, I, U) {
       const G = 4 * U;
+      const from = bias / valueBytes; // the bias as an index into memory()
       for (let t = 0; t < T; t++) {
         const z = zs + t * G * valueBytes;
         const prev = t * U * valueBytes;
         const next = prev + U * valueBytes;
-        const to = z / valueBytes;
-        const from = bias / valueBytes;
-        memory().copyWithin(to, from, from + G);
+        memory().copyWithin(z / valueBytes, from, from + G);
         k.mvacc(z, x + t * I * valueBytes, I, W, G, G);
         k.mvacc(z, hs + prev, U, R, G, G);
         k.lstmStep(z, cs + prev, cs + next, acs + next, hs + next, U);

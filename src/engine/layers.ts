@@ -1,9 +1,10 @@
 /**
  * Fused layers of the engine: forward over a whole sequence keeping what backpropagation
  * through time needs, and backward accumulating gradients. In the heap's precision (float32
- * or float64, see heap.ts), preallocated per maximum sequence length; nothing is allocated per time step. The layers keep their arrays
- * in the engine heap (heap.ts, as `HeapArray`s) and run their matrix products through
- * products.ts in its kernels; the elementwise work (gates, derivatives) is done here.
+ * or float64, see heap.ts), preallocated per maximum sequence length; nothing is allocated
+ * per time step. The layers keep their arrays in the engine heap (heap.ts, as `HeapArray`s)
+ * and run their matrix products through products.ts in its kernels; the elementwise work
+ * (gates, derivatives) is done here.
  *
  * Layout: a sequence is stored row-major, one row per time step ([T × width]). A recurrent
  * layer's kernel [inputs × G], recurrent kernel [units × G] and bias [G] hold one block of
@@ -292,7 +293,7 @@ abstract class RecurrentBase implements FusedLayer {
   protected projectInput(input: HeapArray, T: number): void {
     const G = this.G;
     const I = this.inSize;
-    const b = this.params[2].value;
+    const b = this.bias.values;
     const zs = this.zs;
     for (let t = 0; t < T; t++) zs.values.set(b, t * G);
     for (let t = 0; t < T; t++) this.products.addRowTimesMatrix(zs.at(t * G), input.at(t * I), this.kernel);
